@@ -1,0 +1,334 @@
+import { EventEmitter } from 'eventemitter3';
+
+import {
+  type ContextHost,
+  type ContextOptions,
+  StatusContext,
+  closeAfterFailure,
+  receive,
+} from './context.js';
+import { describeValue, messageOf } from './describe.js';
+import { type OnErrorWrapper, type ErrorType, wrapOnError } from './on-error.js';
+import { Scope } from './scope.js';
+import type {
+  ActiveStatus,
+  BlockedStatus,
+  MaintenanceStatus,
+  SettableStatus,
+  StatusBase,
+  WaitingStatus,
+} from './status.js';
+import { settable } from './status.js';
+import type { Unit } from './unit.js';
+
+/**
+ * The events of a {@link StatusBus}, with their arguments. The compiler rejects any other
+ * event name, and listeners whose parameters do not fit.
+ */
+export interface StatusBusEvents {
+  /** A maintenance status was added; `contexts` are the open contexts it reached (maybe none). */
+  maintenance: (status: MaintenanceStatus, contexts: readonly StatusContext[]) => void;
+  /** A blocked status was added; `contexts` are the open contexts it reached (maybe none). */
+  blocked: (status: BlockedStatus, contexts: readonly StatusContext[]) => void;
+  /** A waiting status was added; `contexts` are the open contexts it reached (maybe none). */
+  waiting: (status: WaitingStatus, contexts: readonly StatusContext[]) => void;
+  /** An active status was added; `contexts` are the open contexts it reached (maybe none). */
+  active: (status: ActiveStatus, contexts: readonly StatusContext[]) => void;
+  /** A context opened. */
+  open: (context: StatusContext) => void;
+  /** A context closed and published `status`, its final status. */
+  resolved: (status: StatusBase, context: StatusContext) => void;
+  /** Misuse that must not break flow: an add outside any context, a nested context, an add to a closed context. */
+  warning: (message: string) => void;
+  /** A failure that must not break flow: a listener failed, a maintenance write failed. */
+  error: (error: Error, context?: StatusContext) => void;
+}
+
+/** The name of a {@link StatusBus} event. */
+export type StatusBusEvent = keyof StatusBusEvents;
+
+type Listener<E extends StatusBusEvent> = EventEmitter.EventListener<StatusBusEvents, E>;
+
+/** What a guard remembers of the listener it protects. */
+const LISTENER: unique symbol = Symbol('listener');
+type Guard = ((this: unknown, a: unknown, b: unknown) => void) & { [LISTENER]: AnyListener };
+type AnyListener = (this: unknown, a: unknown, b: unknown) => unknown;
+
+const NONE: readonly StatusContext[] = Object.freeze([]);
+
+/**
+ * The status bus: where code reports status conditions, and where contexts and listeners
+ * hear them.
+ *
+ * Code inside a charm, or a library it uses, calls `add()` with a status and goes on: it
+ * never throws, whoever listens and whatever they do. The bus delivers the status to every
+ * context it reaches (see {@link StatusBus.add}) and emits it as an event named by its Juju
+ * word. It is an eventemitter3 `EventEmitter` with a typed event map, so `on()`, `once()` and
+ * `off()` work as there, with one difference that keeps a charm alive: a listener that throws
+ * or returns a rejected promise does not reach the caller and does not stop the other
+ * listeners; its failure becomes one `error` event (or, with no `error` listener, a line on
+ * stderr, which Juju keeps in `juju debug-log`).
+ *
+ * @example
+ * ```ts
+ * import { StatusBus, MemoryUnit, BlockedStatus } from 'charms-contextual-status';
+ * const bus = new StatusBus();
+ * bus.on('blocked', (s, contexts) => console.log(`blocked: ${s.message} (${contexts.length} contexts)`));
+ * const unit = new MemoryUnit();
+ * await bus.context(unit, () => bus.add(new BlockedStatus('Add a database')));
+ * String(unit.status); // 'blocked: Add a database'
+ * ```
+ */
+export class StatusBus extends EventEmitter<StatusBusEvents> {
+  readonly #scope = new Scope<StatusContext>();
+  /** Contexts made with `open()` and not yet closed, in opening order. Replaced, never mutated. */
+  #global: readonly StatusContext[] = NONE;
+  readonly #host: ContextHost;
+
+  constructor() {
+    super();
+    this.#host = {
+      announce: (status, contexts) => {
+        this.#announce(status, contexts);
+      },
+      release: (context) => {
+        if (this.#global.includes(context)) {
+          this.#global = Object.freeze(this.#global.filter((c) => c !== context));
+        }
+      },
+      resolved: (status, context) => {
+        this.emit('resolved', status, context);
+      },
+      fail: (error, context) => {
+        this.#fail(error, context);
+      },
+      warn: (message) => {
+        this.#warn(message);
+      },
+    };
+  }
+
+  /**
+   * Reports a status condition. Synchronous; never throws for a valid status.
+   *
+   * The status reaches every context opened with `context()` whose body the caller is running
+   * in (across any number of awaits and timers), and every context opened with `open()` on
+   * this bus and not yet closed. Each writes a maintenance or active status to its unit at
+   * once (with a synchronous unit, before `add()` returns) and keeps a blocked or waiting one
+   * for its final status. Then the status is emitted as the event of its name. Reaching no
+   * context is a `warning`, not an error: a library may report status whether or not its
+   * caller keeps a context.
+   *
+   * @throws TypeError when `status` is not an active, blocked, maintenance or waiting status.
+   */
+  add(status: StatusBase): void {
+    const value = settable(status, 'add() status');
+    const contexts = this.#reached();
+    if (contexts.length === 0) {
+      this.#warn(`could not add status outside of a status context: ${String(value)}`);
+    } else {
+      for (const context of contexts) context[receive](value);
+    }
+    this.#announce(value, contexts);
+  }
+
+  /**
+   * Opens a context on `unit`, runs `body` in it and closes it, whether `body` returns or
+   * throws. Resolves to what `body` returned; rejects with the very error `body` threw.
+   *
+   * The context receives the statuses added by `body` and by everything `body` starts, and
+   * nothing from work running beside it: two `context()` calls running at once never see each
+   * other's statuses. If the final write fails, the promise rejects with that failure, unless
+   * `body` threw, in which case `body`'s error wins and the write failure is emitted as `error`.
+   *
+   * @example
+   * ```ts
+   * import { StatusBus, MemoryUnit, MaintenanceStatus } from 'charms-contextual-status';
+   * const bus = new StatusBus();
+   * const unit = new MemoryUnit();
+   * const port = await bus.context(unit, async () => {
+   *   bus.add(new MaintenanceStatus('Opening the port'));
+   *   return 8080;
+   * });
+   * ```
+   */
+  async context<T>(unit: Unit, body: () => T | Promise<T>, options?: ContextOptions): Promise<Awaited<T>> {
+    if (typeof body !== 'function') {
+      throw new TypeError(
+        `the body of a status context must be a function, got ${describeValue(body)}`,
+      );
+    }
+    const context = new StatusContext(this.#host, unit, options);
+    const frame = this.#open(context);
+    let value: Awaited<T>;
+    try {
+      value = await this.#scope.run(frame, body);
+    } catch (error) {
+      try {
+        await context[closeAfterFailure]();
+      } catch (writeError) {
+        this.#fail(writeError, context);
+      }
+      throw error;
+    }
+    await context.close();
+    return value;
+  }
+
+  /**
+   * Opens a context on `unit` that receives every status added on this bus until it is
+   * closed, from wherever it is added (as in the Python original). Close it with
+   * `await ctx.close()`, or let `await using` do so.
+   *
+   * @example
+   * ```ts
+   * import { StatusBus, MemoryUnit } from 'charms-contextual-status';
+   * const bus = new StatusBus();
+   * await using ctx = bus.open(new MemoryUnit());
+   * ```
+   */
+  open(unit: Unit, options?: ContextOptions): StatusContext {
+    const context = new StatusContext(this.#host, unit, options);
+    this.#open(context);
+    this.#global = Object.freeze([...this.#global, context]);
+    return context;
+  }
+
+  /**
+   * Wraps a function (or decorates a method) so that an error it throws adds `status` on this
+   * bus and becomes a `ReconcilerError`. See the module-level `onError`.
+   */
+  onError(status: StatusBase, ...errorTypes: ErrorType[]): OnErrorWrapper {
+    return wrapOnError(this, status, errorTypes);
+  }
+
+  override on<E extends StatusBusEvent>(event: E, fn: Listener<E>, context?: unknown): this {
+    return super.on(event, this.#guard(event, fn), context);
+  }
+
+  override addListener<E extends StatusBusEvent>(event: E, fn: Listener<E>, context?: unknown): this {
+    return super.addListener(event, this.#guard(event, fn), context);
+  }
+
+  override once<E extends StatusBusEvent>(event: E, fn: Listener<E>, context?: unknown): this {
+    return super.once(event, this.#guard(event, fn), context);
+  }
+
+  override removeListener<E extends StatusBusEvent>(
+    event: E,
+    fn?: Listener<E>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    if (fn === undefined || LISTENER in fn) return super.removeListener(event, fn, context, once);
+    for (const guard of super.listeners(event) as unknown as Guard[]) {
+      if (guard[LISTENER] === fn) super.removeListener(event, guard as Listener<E>, context, once);
+    }
+    return this;
+  }
+
+  override off<E extends StatusBusEvent>(event: E, fn?: Listener<E>, context?: unknown, once?: boolean): this {
+    return this.removeListener(event, fn, context, once);
+  }
+
+  override listeners<E extends StatusBusEvent>(event: E): Listener<E>[] {
+    return (super.listeners(event) as unknown as Guard[]).map((guard) => guard[LISTENER] as Listener<E>);
+  }
+
+  /** Registers `context` and returns the scope frame its body runs in. */
+  #open(context: StatusContext): readonly StatusContext[] {
+    const reached = this.#reached();
+    if (reached.length > 0) {
+      this.#warn(
+        `already in a status context (${String(reached.length)} open): opening another one anyway; both receive every status added`,
+      );
+    }
+    const scoped = this.#liveScoped();
+    this.emit('open', context);
+    return [...scoped, context];
+  }
+
+  /** The contexts an `add()` from the caller reaches, outermost first. */
+  #reached(): readonly StatusContext[] {
+    const global = this.#global;
+    const scoped = this.#liveScoped();
+    if (global.length === 0) return scoped;
+    if (scoped.length === 0) return global;
+    return [...global, ...scoped].sort((a, b) => a.sequence - b.sequence);
+  }
+
+  /** The caller's `context()` frame, without the contexts that have closed since. */
+  #liveScoped(): readonly StatusContext[] {
+    const scoped = this.#scope.current();
+    for (const context of scoped) {
+      if (context.closed) return scoped.filter((c) => !c.closed);
+    }
+    return scoped;
+  }
+
+  #announce(status: SettableStatus, contexts: readonly StatusContext[]): void {
+    // A cast, because the compiler cannot pair a union of names with a union of statuses.
+    (this.emit as (event: string, status: StatusBase, contexts: readonly StatusContext[]) => boolean)(
+      status.name,
+      status,
+      contexts,
+    );
+  }
+
+  #warn(message: string): void {
+    if (this.listenerCount('warning') === 0) console.warn(`charms-contextual-status: ${message}`);
+    else this.emit('warning', message);
+  }
+
+  #fail(failure: unknown, context?: StatusContext, what = 'a status write failed'): void {
+    const error = asError(failure);
+    if (this.listenerCount('error') === 0) {
+      console.error(`charms-contextual-status: ${what}:`, error);
+    } else if (context === undefined) {
+      this.emit('error', error);
+    } else {
+      this.emit('error', error, context);
+    }
+  }
+
+  /**
+   * Wraps a listener so that its failure, thrown or rejected, becomes an `error` event instead
+   * of reaching the caller of `emit()`; the failure of an `error` listener goes to stderr.
+   */
+  #guard<E extends StatusBusEvent>(event: E, fn: Listener<E>): Listener<E> {
+    if (typeof fn !== 'function') {
+      throw new TypeError(`a listener for the ${String(event)} event must be a function, got ${describeValue(fn)}`);
+    }
+    const listener = fn as unknown as AnyListener;
+    const failed =
+      event === 'error'
+        ? (failure: unknown, original: unknown) => {
+            console.error(
+              `charms-contextual-status: an error listener failed (${messageOf(failure)}) while handling:`,
+              original,
+            );
+          }
+        : (failure: unknown) => {
+            this.#fail(failure, undefined, `a ${String(event)} listener failed`);
+          };
+    const guard = function (this: unknown, a: unknown, b: unknown): void {
+      try {
+        const result = listener.call(this, a, b);
+        if (result !== undefined && result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
+          (result as PromiseLike<unknown>).then(undefined, (failure: unknown) => {
+            failed(failure, a);
+          });
+        }
+      } catch (failure) {
+        failed(failure, a);
+      }
+    } as Guard;
+    guard[LISTENER] = listener;
+    return guard as unknown as Listener<E>;
+  }
+}
+
+function asError(failure: unknown): Error {
+  if (failure instanceof Error) return failure;
+  return new Error(`non-Error value thrown: ${describeValue(failure)}`, { cause: failure });
+}

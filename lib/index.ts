@@ -1,0 +1,18 @@
+export {
+  ActiveStatus,
+  BlockedStatus,
+  ErrorStatus,
+  MaintenanceStatus,
+  StatusBase,
+  UnknownStatus,
+  WaitingStatus,
+  isStatus,
+  type SettableStatus,
+  type SettableStatusName,
+  type StatusName,
+} from './status.js';
+export { MemoryUnit, type Unit } from './unit.js';
+export { StatusBus, type StatusBusEvent, type StatusBusEvents } from './bus.js';
+export { StatusContext, type ContextOptions } from './context.js';
+export { ReconcilerError, type ErrorType, type OnErrorWrapper } from './on-error.js';
+export { add, bus, context, onError, open } from './default.js';
