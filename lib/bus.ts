@@ -52,7 +52,7 @@ type Listener<E extends StatusBusEvent> = EventEmitter.EventListener<StatusBusEv
 /** What a guard remembers of the listener it protects. */
 const LISTENER: unique symbol = Symbol('listener');
 type Guard = ((this: unknown, a: unknown, b: unknown) => void) & { [LISTENER]: AnyListener };
-type AnyListener = (this: unknown, a: unknown, b: unknown) => unknown;
+type AnyListener = (this: unknown, a?: unknown, b?: unknown) => unknown;
 
 const NONE: readonly StatusContext[] = Object.freeze([]);
 
@@ -313,7 +313,8 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
           };
     const guard = function (this: unknown, a: unknown, b: unknown): void {
       try {
-        const result = listener.call(this, a, b);
+        // Keep the arity the emitter was called with: a listener sees exactly its event's arguments.
+        const result = arguments.length < 2 ? listener.call(this, a) : listener.call(this, a, b);
         if (result !== undefined && result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
           (result as PromiseLike<unknown>).then(undefined, (failure: unknown) => {
             failed(failure, a);

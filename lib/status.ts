@@ -62,25 +62,8 @@ export abstract class StatusBase {
    * ```
    * @throws TypeError for a name Juju does not know.
    */
-  static fromName(name: StatusName, message = ''): StatusBase {
-    switch (name) {
-      case 'active':
-        return new ActiveStatus(message);
-      case 'blocked':
-        return new BlockedStatus(message);
-      case 'maintenance':
-        return new MaintenanceStatus(message);
-      case 'waiting':
-        return new WaitingStatus(message);
-      case 'unknown':
-        return new UnknownStatus(message);
-      case 'error':
-        return new ErrorStatus(message);
-      default:
-        throw new TypeError(
-          `unknown status name: got ${describeValue(name)}, expected one of active, blocked, maintenance, waiting, unknown, error`,
-        );
-    }
+  static fromName<N extends StatusName>(name: N, message = ''): StatusByName[N] {
+    return fromName(name, message) as StatusByName[N];
   }
 
   /** True when `other` is a status of the same class with the same message. */
@@ -126,6 +109,38 @@ export class UnknownStatus extends StatusBase {
 /** A hook failed. Juju sets it; a charm can read it but never set it. */
 export class ErrorStatus extends StatusBase {
   readonly name = 'error';
+}
+
+
+/** The status class of each Juju status name. */
+export interface StatusByName {
+  active: ActiveStatus;
+  blocked: BlockedStatus;
+  maintenance: MaintenanceStatus;
+  waiting: WaitingStatus;
+  unknown: UnknownStatus;
+  error: ErrorStatus;
+}
+
+function fromName(name: unknown, message: string): StatusBase {
+  switch (name) {
+    case 'active':
+      return new ActiveStatus(message);
+    case 'blocked':
+      return new BlockedStatus(message);
+    case 'maintenance':
+      return new MaintenanceStatus(message);
+    case 'waiting':
+      return new WaitingStatus(message);
+    case 'unknown':
+      return new UnknownStatus(message);
+    case 'error':
+      return new ErrorStatus(message);
+    default:
+      throw new TypeError(
+        `unknown status name: got ${describeValue(name)}, expected one of active, blocked, maintenance, waiting, unknown, error`,
+      );
+  }
 }
 
 /**

@@ -1,0 +1,244 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+
+import {
+  ActiveStatus,
+  BlockedStatus,
+  ErrorStatus,
+  MaintenanceStatus,
+  MemoryUnit,
+  StatusBus,
+  UnknownStatus,
+  WaitingStatus,
+} from '../lib/index.js';
+
+describe('StatusBus', () => {
+  let bus: StatusBus;
+  beforeEach(() => {
+    bus = new StatusBus();
+  });
+  afterEach(() => {
+    sinon.restore();
+  });
+
+  describe('add()', () => {
+    it('emits each status as the event of its name, with the contexts it reached', async () => {
+      const unit = new MemoryUnit();
+      const spies = {
+        maintenance: sinon.spy(),
+        blocked: sinon.spy(),
+        waiting: sinon.spy(),
+        active: sinon.spy(),
+      };
+      bus.on('maintenance', spies.maintenance);
+      bus.on('blocked', spies.blocked);
+      bus.on('waiting', spies.waiting);
+      bus.on('active', spies.active);
+      const statuses = {
+        maintenance: new MaintenanceStatus('m'),
+        blocked: new BlockedStatus('b'),
+        waiting: new WaitingStatus('w'),
+        active: new ActiveStatus('a'),
+      };
+      const ctx = bus.open(unit);
+      for (const status of Object.values(statuses)) bus.add(status);
+      await ctx.close();
+      for (const name of ['maintenance', 'blocked', 'waiting', 'active'] as const) {
+        sinon.assert.calledOnceWithExactly(spies[name], statuses[name], [ctx]);
+      }
+    });
+
+    it('outside any context: emits a warning and the event with no contexts, and nothing else', () => {
+      const warning = sinon.spy();
+      const blocked = sinon.spy();
+      bus.on('warning', warning);
+      bus.on('blocked', blocked);
+      const status = new BlockedStatus('Add a database');
+      expect(() => {
+        bus.add(status);
+      }).not.to.throw();
+      sinon.assert.calledOnceWithExactly(
+        warning,
+        'could not add status outside of a status context: blocked: Add a database',
+      );
+      sinon.assert.calledOnceWithExactly(blocked, status, []);
+    });
+
+    it('with no warning listener, writes the warning to stderr', () => {
+      const warn = sinon.stub(console, 'warn');
+      bus.add(new MaintenanceStatus('lost'));
+      sinon.assert.calledOnceWithExactly(
+        warn,
+        'charms-contextual-status: could not add status outside of a status context: maintenance: lost',
+      );
+    });
+
+    const notSettable: [string, unknown, RegExp][] = [
+      ['an unknown status', new UnknownStatus(), /add\(\) status cannot be unknown: a charm can set only active, blocked, maintenance or waiting/],
+      ['an error status', new ErrorStatus('x'), /add\(\) status cannot be error/],
+      ['a look-alike object', { name: 'blocked', message: 'x' }, /add\(\) status must be a status \(ActiveStatus, BlockedStatus, MaintenanceStatus or WaitingStatus\), got a plain object/],
+      ['a status name', 'blocked', /got a string \("blocked"\)/],
+      ['undefined', undefined, /got undefined/],
+      ['null', null, /got null/],
+      ['NaN', NaN, /got a number \(NaN\)/],
+      ['a symbol', Symbol('x'), /got a symbol \(x\)/],
+    ];
+    for (const [label, value, message] of notSettable) {
+      it(`refuses ${label} with a TypeError saying what is accepted, and emits nothing`, () => {
+        const blocked = sinon.spy();
+        const warning = sinon.spy();
+        bus.on('blocked', blocked);
+        bus.on('warning', warning);
+        expect(() => {
+          bus.add(value as BlockedStatus);
+        }).to.throw(TypeError, message);
+        sinon.assert.notCalled(blocked);
+        sinon.assert.notCalled(warning);
+      });
+    }
+  });
+
+  describe('listener isolation', () => {
+    it('a throwing listener reaches neither the caller nor the other listeners, and is one error event', () => {
+      const failure = new Error('listener broke');
+      const before = sinon.spy();
+      const after = sinon.spy();
+      const error = sinon.spy();
+      bus.on('warning', () => undefined);
+      bus.on('waiting', before);
+      bus.on('waiting', () => {
+        throw failure;
+      });
+      bus.on('waiting', after);
+      bus.on('error', error);
+      const status = new WaitingStatus('w');
+      expect(() => {
+        bus.add(status);
+      }).not.to.throw();
+      sinon.assert.calledOnce(before);
+      sinon.assert.calledOnce(after);
+      sinon.assert.calledOnceWithExactly(error, failure);
+    });
+
+    it('a listener whose promise rejects is one error event', async () => {
+      const failure = new Error('async listener broke');
+      const error = sinon.spy();
+      bus.on('warning', async () => {
+        await Promise.resolve();
+        throw failure;
+      });
+      bus.on('error', error);
+      bus.add(new BlockedStatus('b'));
+      await new Promise((resolve) => setImmediate(resolve));
+      sinon.assert.calledOnceWithExactly(error, failure);
+    });
+
+    it('a non-Error thrown by a listener arrives as an Error whose cause is the value', () => {
+      const error = sinon.spy();
+      bus.on('error', error);
+      bus.on('warning', () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        throw 'plain text';
+      });
+      bus.add(new BlockedStatus('b'));
+      sinon.assert.calledOnce(error);
+      const [reported] = error.firstCall.args as [Error];
+      expect(reported).to.be.instanceOf(Error);
+      expect(reported.message).to.equal('non-Error value thrown: a string ("plain text")');
+      expect(reported.cause).to.equal('plain text');
+    });
+
+    it('with no error listener, a listener failure goes to stderr', () => {
+      const stderr = sinon.stub(console, 'error');
+      const failure = new Error('nobody listens');
+      bus.on('warning', () => {
+        throw failure;
+      });
+      bus.add(new BlockedStatus('b'));
+      sinon.assert.calledOnceWithExactly(stderr, 'charms-contextual-status: a warning listener failed:', failure);
+    });
+
+    it('an error listener that throws goes to stderr with the error it was handling', () => {
+      const stderr = sinon.stub(console, 'error');
+      const failure = new Error('first');
+      bus.on('warning', () => {
+        throw failure;
+      });
+      bus.on('error', () => {
+        throw new Error('second');
+      });
+      expect(() => {
+        bus.add(new BlockedStatus('b'));
+      }).not.to.throw();
+      sinon.assert.calledOnceWithExactly(
+        stderr,
+        'charms-contextual-status: an error listener failed (second) while handling:',
+        failure,
+      );
+    });
+
+    it('a once listener fires once, even when it throws', () => {
+      const error = sinon.spy();
+      const once = sinon.spy(() => {
+        throw new Error('once');
+      });
+      bus.on('error', error);
+      bus.on('warning', () => undefined);
+      bus.once('blocked', once);
+      bus.add(new BlockedStatus('1'));
+      bus.add(new BlockedStatus('2'));
+      sinon.assert.calledOnce(once);
+      sinon.assert.calledOnce(error);
+      expect(bus.listenerCount('blocked')).to.equal(0);
+    });
+
+    it('once listeners among others fire once each', () => {
+      const a = sinon.spy();
+      const b = sinon.spy();
+      const c = sinon.spy();
+      bus.on('warning', () => undefined);
+      bus.once('blocked', a);
+      bus.on('blocked', b);
+      bus.once('blocked', c);
+      bus.add(new BlockedStatus('1'));
+      bus.add(new BlockedStatus('2'));
+      expect([a.callCount, b.callCount, c.callCount]).to.deep.equal([1, 2, 1]);
+    });
+
+    it('off() and listeners() work with the functions the caller registered', () => {
+      const spy = sinon.spy();
+      const other = sinon.spy();
+      bus.on('blocked', spy);
+      bus.addListener('blocked', other);
+      expect(bus.listeners('blocked')).to.deep.equal([spy, other]);
+      bus.off('blocked', spy);
+      expect(bus.listeners('blocked')).to.deep.equal([other]);
+      bus.removeListener('blocked', other);
+      expect(bus.listenerCount('blocked')).to.equal(0);
+      bus.on('warning', () => undefined);
+      bus.add(new BlockedStatus('b'));
+      sinon.assert.notCalled(spy);
+      sinon.assert.notCalled(other);
+    });
+
+    it('calls a listener with the context it was registered with', () => {
+      const self = { seen: '' };
+      bus.on(
+        'warning',
+        function (this: typeof self, message: string) {
+          this.seen = message;
+        },
+        self,
+      );
+      bus.add(new BlockedStatus('b'));
+      expect(self.seen).to.match(/outside of a status context/);
+    });
+
+    it('refuses a listener that is not a function', () => {
+      expect(() => bus.on('blocked', 'nope' as unknown as () => void)).to.throw(
+        TypeError,
+        'a listener for the blocked event must be a function, got a string ("nope")',
+      );
+    });
+  });
+});

@@ -1,0 +1,457 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+
+import {
+  ActiveStatus,
+  BlockedStatus,
+  ErrorStatus,
+  MaintenanceStatus,
+  MemoryUnit,
+  type StatusBase,
+  StatusBus,
+  StatusContext,
+  UnknownStatus,
+  WaitingStatus,
+} from '../lib/index.js';
+import { SlowUnit } from './support/units.js';
+
+const texts = (statuses: readonly StatusBase[]): string[] => statuses.map(String);
+
+describe('status contexts', () => {
+  let bus: StatusBus;
+  let warnings: sinon.SinonSpy<[string], void>;
+  let errors: sinon.SinonSpy<[Error, (StatusContext | undefined)?], void>;
+  beforeEach(() => {
+    bus = new StatusBus();
+    warnings = sinon.spy((_message: string): void => undefined);
+    errors = sinon.spy((_error: Error, _context?: StatusContext | undefined): void => undefined);
+    bus.on('warning', warnings);
+    bus.on('error', errors);
+  });
+
+  describe('while open (parity)', () => {
+    it('writes maintenance and active to a synchronous unit before add() returns', async () => {
+      const unit = new MemoryUnit();
+      await bus.context(unit, () => {
+        bus.add(new MaintenanceStatus('Installing'));
+        expect(String(unit.status)).to.equal('maintenance: Installing');
+        bus.add(new ActiveStatus('Almost'));
+        expect(String(unit.status)).to.equal('active: Almost');
+      });
+    });
+
+    it('keeps blocked and waiting for the close, writing nothing', async () => {
+      const unit = new MemoryUnit();
+      await bus.context(unit, () => {
+        bus.add(new BlockedStatus('b'));
+        bus.add(new WaitingStatus('w'));
+        expect(unit.history).to.deep.equal([]);
+      });
+      expect(texts(unit.history)).to.deep.equal(['blocked: b']);
+    });
+  });
+
+  describe('resolution (parity)', () => {
+    const cases: [string, StatusBase[], string][] = [
+      ['nothing added: ActiveStatus("Ready")', [], 'active: Ready'],
+      ['only maintenance: ActiveStatus("Ready") after it', [new MaintenanceStatus('m')], 'active: Ready'],
+      ['the first blocked, over waiting added before it', [new WaitingStatus('w1'), new BlockedStatus('b1'), new BlockedStatus('b2')], 'blocked: b1'],
+      ['the first waiting when nothing blocked', [new WaitingStatus('w1'), new MaintenanceStatus('m'), new WaitingStatus('w2')], 'waiting: w1'],
+    ];
+    for (const [what, added, expected] of cases) {
+      it(`publishes ${what}`, async () => {
+        const unit = new MemoryUnit();
+        const final = await bus.context(unit, () => {
+          for (const status of added) bus.add(status);
+          return 'done';
+        });
+        expect(final).to.equal('done');
+        expect(String(unit.status)).to.equal(expected);
+      });
+    }
+
+    it('publishes the exit status given when nothing blocked or waiting was added', async () => {
+      const unit = new MemoryUnit();
+      const exitStatus = new ActiveStatus('Serving on :8080');
+      await bus.context(unit, () => undefined, { exitStatus });
+      expect(unit.status).to.equal(exitStatus);
+    });
+
+    it('resolve() tells what close() would publish now', async () => {
+      const ctx = bus.open(new MemoryUnit());
+      expect(String(ctx.resolve())).to.equal('active: Ready');
+      bus.add(new WaitingStatus('w'));
+      expect(String(ctx.resolve())).to.equal('waiting: w');
+      bus.add(new BlockedStatus('b'));
+      expect(String(ctx.resolve())).to.equal('blocked: b');
+      expect(String(await ctx.close())).to.equal('blocked: b');
+    });
+  });
+
+  describe('context()', () => {
+    it('returns what the body returned, sync or async', async () => {
+      const unit = new MemoryUnit();
+      expect(await bus.context(unit, () => 7)).to.equal(7);
+      expect(await bus.context(unit, async () => 'x')).to.equal('x');
+    });
+
+    it('closes when the body throws, and rethrows the very error', async () => {
+      const unit = new MemoryUnit();
+      const failure = new RangeError('boom');
+      const caught = await bus
+        .context(unit, () => {
+          bus.add(new WaitingStatus('w'));
+          throw failure;
+        })
+        .catch((error: unknown) => error);
+      expect(caught).to.equal(failure);
+      expect(String(unit.status)).to.equal('waiting: w');
+    });
+
+    it('closes when an async body rejects, after its awaits', async () => {
+      const unit = new MemoryUnit();
+      const failure = new Error('later');
+      const caught = await bus
+        .context(unit, async () => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          throw failure;
+        })
+        .catch((error: unknown) => error);
+      expect(caught).to.equal(failure);
+      expect(String(unit.status)).to.equal('active: Ready');
+    });
+
+    it('emits open when it opens and resolved with the final status when it closes', async () => {
+      const unit = new MemoryUnit();
+      const opened = sinon.spy();
+      const resolved = sinon.spy();
+      bus.on('open', opened);
+      bus.on('resolved', resolved);
+      let inside: StatusContext | undefined;
+      bus.on('blocked', (_status, contexts) => {
+        inside = contexts[0];
+      });
+      await bus.context(unit, () => {
+        bus.add(new BlockedStatus('b'));
+        sinon.assert.notCalled(resolved);
+      });
+      sinon.assert.calledOnceWithExactly(opened, inside);
+      sinon.assert.calledOnceWithExactly(resolved, unit.status, inside);
+      expect(inside?.closed).to.equal(true);
+    });
+  });
+
+  describe('errorStatus (beyond)', () => {
+    const errorStatus = new BlockedStatus('The last hook failed: see juju debug-log');
+
+    it('is published when the body throws and nothing blocked or waiting was added', async () => {
+      const unit = new MemoryUnit();
+      await bus
+        .context(unit, () => {
+          bus.add(new MaintenanceStatus('m'));
+          throw new Error('x');
+        }, { errorStatus })
+        .catch(() => undefined);
+      expect(unit.status).to.equal(errorStatus);
+    });
+
+    it('gives way to a blocked or waiting status that was added', async () => {
+      const unit = new MemoryUnit();
+      await bus
+        .context(unit, () => {
+          bus.add(new WaitingStatus('w'));
+          throw new Error('x');
+        }, { errorStatus })
+        .catch(() => undefined);
+      expect(String(unit.status)).to.equal('waiting: w');
+    });
+
+    it('is not published when the body returns', async () => {
+      const unit = new MemoryUnit();
+      await bus.context(unit, () => undefined, { errorStatus });
+      expect(String(unit.status)).to.equal('active: Ready');
+    });
+
+    it('unset, a failed body publishes the exit status (parity)', async () => {
+      const unit = new MemoryUnit();
+      await bus.context(unit, () => Promise.reject(new Error('x'))).catch(() => undefined);
+      expect(String(unit.status)).to.equal('active: Ready');
+    });
+  });
+
+  describe('open() and close()', () => {
+    it('close() is idempotent: the same promise, one final write', async () => {
+      const unit = new MemoryUnit();
+      const ctx = bus.open(unit);
+      const first = ctx.close();
+      expect(ctx.close()).to.equal(first);
+      expect(ctx.closed).to.equal(true);
+      await first;
+      await ctx.close();
+      expect(texts(unit.history)).to.deep.equal(['active: Ready']);
+    });
+
+    it('a closed context receives nothing more, and adding to it is a warning', async () => {
+      const unit = new MemoryUnit();
+      const ctx = bus.open(unit);
+      await ctx.close();
+      bus.add(new MaintenanceStatus('late'));
+      ctx.add(new MaintenanceStatus('later'));
+      expect(texts(unit.history)).to.deep.equal(['active: Ready']);
+      expect(warnings.args.map(([m]) => m)).to.deep.equal([
+        'could not add status outside of a status context: maintenance: late',
+        'could not add status to a closed status context: maintenance: later',
+      ]);
+    });
+
+    it('StatusContext.add() reaches that context alone, and is announced on the bus', async () => {
+      const a = new MemoryUnit();
+      const b = new MemoryUnit();
+      const blocked = sinon.spy();
+      bus.on('blocked', blocked);
+      const first = bus.open(a);
+      const second = bus.open(b);
+      const status = new BlockedStatus('only a');
+      first.add(status);
+      sinon.assert.calledOnceWithExactly(blocked, status, [first]);
+      await Promise.all([first.close(), second.close()]);
+      expect(String(a.status)).to.equal('blocked: only a');
+      expect(String(b.status)).to.equal('active: Ready');
+    });
+
+    it('await using closes the context at the end of the block', async () => {
+      const unit = new MemoryUnit();
+      {
+        await using ctx = bus.open(unit, { exitStatus: new ActiveStatus('Serving') });
+        bus.add(new MaintenanceStatus('m'));
+        expect(ctx.closed).to.equal(false);
+      }
+      expect(texts(unit.history)).to.deep.equal(['maintenance: m', 'active: Serving']);
+    });
+
+    it('has the unit and exit status it was opened with', async () => {
+      const unit = new MemoryUnit();
+      const exitStatus = new WaitingStatus('idle');
+      const ctx = bus.open(unit, { exitStatus });
+      expect(ctx.unit).to.equal(unit);
+      expect(ctx.exitStatus).to.equal(exitStatus);
+      expect(ctx).to.be.instanceOf(StatusContext);
+      await ctx.close();
+    });
+  });
+
+  describe('nested contexts (parity)', () => {
+    it('warn, and each receives every add, writes to its own unit and publishes its own status', async () => {
+      const outer = new MemoryUnit();
+      const inner = new MemoryUnit();
+      await bus.context(outer, async () => {
+        bus.add(new MaintenanceStatus('outer work'));
+        await bus.context(inner, () => {
+          bus.add(new MaintenanceStatus('inner work'));
+          bus.add(new WaitingStatus('inner waits'));
+        }, { exitStatus: new ActiveStatus('inner done') });
+        bus.add(new BlockedStatus('outer blocked'));
+      });
+      expect(warnings.callCount).to.equal(1);
+      expect(warnings.firstCall.args[0]).to.match(/^already in a status context/);
+      expect(texts(inner.history)).to.deep.equal(['maintenance: inner work', 'waiting: inner waits']);
+      expect(texts(outer.history)).to.deep.equal([
+        'maintenance: outer work',
+        'maintenance: inner work',
+        'blocked: outer blocked',
+      ]);
+    });
+
+    it('an inner context on the same unit publishes after the outer one\'s earlier writes, in order', async () => {
+      const unit = new SlowUnit(2);
+      await bus.context(unit, async () => {
+        bus.add(new MaintenanceStatus('outer 1'));
+        await bus.context(unit, () => {
+          bus.add(new WaitingStatus('inner'));
+        });
+        bus.add(new MaintenanceStatus('outer 2'));
+      });
+      expect(texts(unit.written)).to.deep.equal([
+        'maintenance: outer 1',
+        'waiting: inner',
+        'maintenance: outer 2',
+        'waiting: inner', // the outer context received the inner add too (parity)
+      ]);
+      expect(unit.maxInFlight).to.equal(1);
+    });
+  });
+
+  describe('asynchronous units (beyond)', () => {
+    it('serializes writes, keeps their order, and lands the final status last', async () => {
+      const unit = new SlowUnit(3);
+      unit.coalesce = false;
+      await bus.context(unit, async () => {
+        for (let i = 1; i <= 5; i += 1) bus.add(new MaintenanceStatus(`step ${String(i)}`));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        bus.add(new ActiveStatus('step 6'));
+      });
+      expect(unit.maxInFlight).to.equal(1);
+      expect(texts(unit.written)).to.deep.equal([
+        'maintenance: step 1',
+        'maintenance: step 2',
+        'maintenance: step 3',
+        'maintenance: step 4',
+        'maintenance: step 5',
+        'active: step 6',
+        'active: Ready',
+      ]);
+    });
+
+    it('coalesces: statuses superseded while a write is in flight are never written', async () => {
+      const unit = new SlowUnit(5);
+      await bus.context(unit, () => {
+        for (let i = 1; i <= 100; i += 1) bus.add(new MaintenanceStatus(`step ${String(i)}`));
+        bus.add(new BlockedStatus('final'));
+      });
+      expect(texts(unit.started)).to.deep.equal(['maintenance: step 1', 'blocked: final']);
+      expect(String(unit.last)).to.equal('blocked: final');
+    });
+
+    it('never drops one context\'s final status for another\'s later write', async () => {
+      const unit = new SlowUnit(3);
+      const first = bus.open(unit, { exitStatus: new ActiveStatus('first done') });
+      bus.add(new MaintenanceStatus('busy'));
+      const closing = first.close();
+      const second = bus.open(unit);
+      bus.add(new MaintenanceStatus('second busy'));
+      await Promise.all([closing, second.close()]);
+      expect(texts(unit.written)).to.deep.equal(['maintenance: busy', 'active: first done', 'active: Ready']);
+    });
+  });
+
+  describe('failed writes', () => {
+    it('a maintenance write that throws is an error event, and the work goes on', async () => {
+      const failure = new Error('unit is gone');
+      let calls = 0;
+      const unit = {
+        history: [] as StatusBase[],
+        setStatus(status: StatusBase): void {
+          calls += 1;
+          if (calls === 1) throw failure;
+          this.history.push(status);
+        },
+      };
+      const value = await bus.context(unit, () => {
+        bus.add(new MaintenanceStatus('first'));
+        bus.add(new MaintenanceStatus('second'));
+        return 'went on';
+      });
+      expect(value).to.equal('went on');
+      expect(texts(unit.history)).to.deep.equal(['maintenance: second', 'active: Ready']);
+      sinon.assert.calledOnce(errors);
+      expect(errors.firstCall.args[0]).to.equal(failure);
+      expect(errors.firstCall.args[1]).to.be.instanceOf(StatusContext);
+    });
+
+    it('a maintenance write that rejects is an error event, and the final status still lands', async () => {
+      const unit = new SlowUnit(1);
+      const failure = new Error('status-set failed');
+      unit.failWith = (status) => (status.name === 'maintenance' ? failure : undefined);
+      await bus.context(unit, () => {
+        bus.add(new MaintenanceStatus('m'));
+      });
+      expect(texts(unit.written)).to.deep.equal(['active: Ready']);
+      sinon.assert.calledOnce(errors);
+      expect(errors.firstCall.args[0]).to.equal(failure);
+    });
+
+    it('with no error listener, a failed write goes to stderr', async () => {
+      bus.off('error', errors);
+      const stderr = sinon.stub(console, 'error');
+      try {
+        const unit = new SlowUnit(1);
+        const failure = new Error('nope');
+        unit.failWith = (status) => (status.name === 'maintenance' ? failure : undefined);
+        await bus.context(unit, () => {
+          bus.add(new MaintenanceStatus('m'));
+        });
+        sinon.assert.calledOnceWithExactly(stderr, 'charms-contextual-status: a status write failed:', failure);
+      } finally {
+        stderr.restore();
+      }
+    });
+
+    it('a failed final write rejects close() and context() with that error', async () => {
+      const failure = new Error('final write failed');
+      const unit = new SlowUnit(1);
+      unit.failWith = () => failure;
+      const resolved = sinon.spy();
+      bus.on('resolved', resolved);
+      const caught = await bus.context(unit, () => 'value').catch((error: unknown) => error);
+      expect(caught).to.equal(failure);
+      const ctx = bus.open(unit);
+      expect(await ctx.close().catch((error: unknown) => error)).to.equal(failure);
+      sinon.assert.notCalled(resolved);
+      sinon.assert.notCalled(errors);
+    });
+
+    it('when the body threw too, the body\'s error wins and the write failure is an error event', async () => {
+      const writeFailure = new Error('final write failed');
+      const bodyFailure = new Error('body failed');
+      const unit = new MemoryUnit();
+      const failing = {
+        setStatus: (): void => {
+          throw writeFailure;
+        },
+      };
+      const caught = await bus
+        .context(failing, () => {
+          throw bodyFailure;
+        })
+        .catch((error: unknown) => error);
+      expect(caught).to.equal(bodyFailure);
+      sinon.assert.calledOnce(errors);
+      expect(errors.firstCall.args[0]).to.equal(writeFailure);
+      expect(unit.history).to.deep.equal([]);
+    });
+  });
+
+  describe('bad input', () => {
+    const badUnits: [string, unknown, string][] = [
+      ['undefined', undefined, 'undefined'],
+      ['a plain object without setStatus', { status: 'x' }, 'a plain object'],
+      ['a string', 'unit/0', 'a string ("unit/0")'],
+      ['an object whose setStatus is not a function', { setStatus: 1 }, 'a plain object'],
+    ];
+    for (const [label, unit, described] of badUnits) {
+      it(`context() rejects and open() throws for ${label} as the unit`, async () => {
+        const message = `the unit of a status context must be a unit: an object with a setStatus(status) method (a MemoryUnit, a HookToolUnit, or your framework's unit), got ${described}`;
+        const caught = await bus.context(unit as MemoryUnit, () => undefined).catch((error: unknown) => error);
+        expect(caught).to.be.instanceOf(TypeError).with.property('message', message);
+        expect(() => bus.open(unit as MemoryUnit)).to.throw(TypeError, message);
+      });
+    }
+
+    it('context() rejects a body that is not a function', async () => {
+      const caught = await bus.context(new MemoryUnit(), 'work' as unknown as () => void).catch((error: unknown) => error);
+      expect(caught).to.be.instanceOf(TypeError).with.property(
+        'message',
+        'the body of a status context must be a function, got a string ("work")',
+      );
+    });
+
+    it('refuses options that are not an object, and exit or error statuses that cannot be set', async () => {
+      const unit = new MemoryUnit();
+      expect(() => bus.open(unit, 5 as unknown as object)).to.throw(TypeError, 'status context options must be an object such as { exitStatus, errorStatus }, got a number (5)');
+      expect(() => bus.open(unit, { exitStatus: new UnknownStatus() })).to.throw(TypeError, /the exitStatus option cannot be unknown/);
+      expect(() => bus.open(unit, { errorStatus: new ErrorStatus() })).to.throw(TypeError, /the errorStatus option cannot be error/);
+      expect(() => bus.open(unit, { exitStatus: 'active' as unknown as ActiveStatus })).to.throw(TypeError, /the exitStatus option must be a status/);
+      const caught = await bus.context(unit, () => undefined, { exitStatus: new UnknownStatus() }).catch((error: unknown) => error);
+      expect(caught).to.be.instanceOf(TypeError);
+      expect(unit.history).to.deep.equal([]);
+    });
+
+    it('StatusContext.add() refuses what cannot be set', async () => {
+      const ctx = bus.open(new MemoryUnit());
+      expect(() => {
+        ctx.add(new UnknownStatus());
+      }).to.throw(TypeError, /StatusContext.add\(\) status cannot be unknown/);
+      await ctx.close();
+    });
+  });
+});
