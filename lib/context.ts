@@ -10,6 +10,14 @@ import {
 } from './status.js';
 import { type Unit, checkUnit } from './unit.js';
 
+declare global {
+  // Declared here as well as in TypeScript's esnext.disposable lib (and @types/node), so that a
+  // project compiling against an older `lib` can still use these typings.
+  interface SymbolConstructor {
+    readonly asyncDispose: unique symbol;
+  }
+}
+
 /** How a context resolves when nothing blocked or waiting was added. */
 export interface ContextOptions {
   /**
