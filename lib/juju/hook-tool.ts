@@ -1,0 +1,180 @@
+import { type ExecFileException, execFile } from 'node:child_process';
+
+import { describeValue } from '../describe.js';
+
+/**
+ * The longest single command-line argument Linux accepts (`MAX_ARG_STRLEN`, 32 pages), less
+ * the NUL that ends it. A longer status message cannot reach `status-set` at all.
+ */
+export const MAX_ARGUMENT_BYTES = 131_071;
+
+/** The default time a hook tool may take before it is stopped. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** Why a hook tool call failed. */
+export type HookToolFailure = 'missing' | 'exit' | 'signal' | 'timeout' | 'too-long';
+
+/** Options shared by everything that runs hook tools. */
+export interface HookToolOptions {
+  /** The environment of the tool (default `process.env`): a hook's, or a simulator's. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Milliseconds before the tool is stopped (default 60 000). */
+  timeoutMs?: number;
+}
+
+/**
+ * A Juju hook tool (`status-set`, `juju-log`, …) could not do what was asked, with everything
+ * needed to see why: the tool, its arguments, its exit code or signal, and Juju's `ERROR` line.
+ *
+ * `failure` says which way it failed: `'missing'` (not on `PATH`: not inside a hook),
+ * `'exit'` (Juju refused: exit 2 is a bad argument, 1 a failure such as "this unit is not the
+ * leader"), `'signal'` (killed), `'timeout'` (stopped after `timeoutMs`), or `'too-long'` (an
+ * argument longer than the system allows; refused before any process started).
+ */
+export class HookToolError extends Error {
+  override readonly name = 'HookToolError';
+  readonly tool: string;
+  readonly args: readonly string[];
+  readonly failure: HookToolFailure;
+  /** The tool's exit code, or `null` when it did not exit by itself. */
+  readonly exitCode: number | null;
+  /** The signal that stopped the tool, or `null`. */
+  readonly signal: NodeJS.Signals | null;
+  /** What the tool wrote on stderr, usually Juju's `ERROR <why>` line. */
+  readonly stderr: string;
+
+  constructor(
+    message: string,
+    details: {
+      tool: string;
+      args: readonly string[];
+      failure: HookToolFailure;
+      exitCode?: number | null;
+      signal?: NodeJS.Signals | null;
+      stderr?: string;
+      cause?: unknown;
+    },
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.tool = details.tool;
+    this.args = Object.freeze([...details.args]);
+    this.failure = details.failure;
+    this.exitCode = details.exitCode ?? null;
+    this.signal = details.signal ?? null;
+    this.stderr = details.stderr ?? '';
+  }
+}
+
+/**
+ * Runs a hook tool with `execFile` (never a shell, so every argument reaches it verbatim,
+ * whatever it holds) and resolves to its stdout.
+ *
+ * @throws HookToolError for a missing tool, a non-zero exit, a signal, a time-out, or an
+ *   argument too long for the system (the last before any process starts).
+ * @internal
+ */
+export function runHookTool(tool: string, args: readonly string[], options: HookToolOptions = {}): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  for (const arg of args) {
+    const bytes = Buffer.byteLength(arg, 'utf8');
+    if (bytes > MAX_ARGUMENT_BYTES) {
+      return Promise.reject(
+        new HookToolError(
+          `${tool} was not run: one argument is ${String(bytes)} bytes, more than the ${String(MAX_ARGUMENT_BYTES)} bytes Linux allows in a command-line argument; shorten the status message`,
+          { tool, args: args.map((a) => (a.length > 200 ? `${a.slice(0, 200)}…` : a)), failure: 'too-long' },
+        ),
+      );
+    }
+  }
+  return new Promise((resolve, reject) => {
+    execFile(
+      tool,
+      args,
+      {
+        env: options.env ?? process.env,
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: 16 * 1024 * 1024,
+        encoding: 'utf8',
+        windowsHide: true,
+      },
+      (error, stdout, stderr) => {
+        if (error === null) {
+          resolve(stdout);
+          return;
+        }
+        reject(describeFailure(tool, args, timeoutMs, error, stderr));
+      },
+    );
+  });
+}
+
+function describeFailure(
+  tool: string,
+  args: readonly string[],
+  timeoutMs: number,
+  error: ExecFileException,
+  stderr: string,
+): HookToolError {
+  const base = { tool, args, stderr, cause: error };
+  const why = stderr.trim().split('\n').filter(Boolean).pop() ?? '';
+  if (error.code === 'ENOENT') {
+    return new HookToolError(`${tool} was not found on PATH: is this running inside a Juju hook?`, { ...base, failure: 'missing' });
+  }
+  if (error.code === 'E2BIG') {
+    return new HookToolError(
+      `${tool} was not run: its arguments and environment are larger than the system allows (E2BIG)`,
+      { ...base, failure: 'too-long' },
+    );
+  }
+  if (error.killed === true && error.signal === 'SIGKILL' && typeof error.code !== 'number') {
+    return new HookToolError(`${tool} timed out after ${String(timeoutMs)} ms and was stopped`, {
+      ...base,
+      failure: 'timeout',
+      signal: error.signal,
+    });
+  }
+  if (typeof error.code === 'number') {
+    const meaning = error.code === 2 ? 'refused its arguments' : 'failed';
+    return new HookToolError(`${tool} ${meaning} (exit ${String(error.code)})${why ? `: ${why}` : ''}`, {
+      ...base,
+      failure: 'exit',
+      exitCode: error.code,
+    });
+  }
+  if (error.signal) {
+    return new HookToolError(`${tool} was killed by ${error.signal}${why ? `: ${why}` : ''}`, {
+      ...base,
+      failure: 'signal',
+      signal: error.signal,
+    });
+  }
+  return new HookToolError(`${tool} could not be run: ${error.message}`, { ...base, failure: 'missing' });
+}
+
+/**
+ * Checks the options shared by hook tool users.
+ *
+ * @throws TypeError naming the option and what it accepts.
+ * @internal
+ */
+export function checkHookToolOptions(options: Record<string, unknown>, where: string): HookToolOptions {
+  const { env, timeoutMs } = options;
+  if (env !== undefined) {
+    if (typeof env !== 'object' || env === null || Array.isArray(env)) {
+      throw new TypeError(`${where} env option must be an object of environment variables, got ${describeValue(env)}`);
+    }
+    for (const [key, value] of Object.entries(env)) {
+      if (value !== undefined && typeof value !== 'string') {
+        throw new TypeError(`${where} env option must map names to strings, but ${key} is ${describeValue(value)}`);
+      }
+    }
+  }
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)) {
+    throw new TypeError(`${where} timeoutMs option must be a positive number of milliseconds, got ${describeValue(timeoutMs)}`);
+  }
+  return {
+    ...(env === undefined ? {} : { env: env as Record<string, string | undefined> }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  };
+}

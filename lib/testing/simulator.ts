@@ -1,0 +1,311 @@
+import { mkdtemp, readFile, rm, writeFile, chmod, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { describeValue } from '../describe.js';
+import { StatusBase, type StatusName } from '../status.js';
+import { readState, withLock, writeState } from './hook-tool.js';
+
+/** The hook tools a simulator provides. */
+export const SIMULATED_TOOLS = [
+  'status-set',
+  'status-get',
+  'juju-log',
+  'is-leader',
+  'config-get',
+  'relation-ids',
+  'relation-get',
+] as const;
+
+/** A hook tool the simulator provides. */
+export type SimulatedTool = (typeof SIMULATED_TOOLS)[number];
+
+/** One recorded invocation of a simulated hook tool. */
+export interface HookToolCall {
+  /** The tool's name, such as `'status-set'`. */
+  readonly tool: SimulatedTool;
+  /** Its arguments, exactly as the process received them. */
+  readonly args: readonly string[];
+  /** Its exit code; `null` when it was killed by a signal or made to hang. */
+  readonly exitCode: number | null;
+  /** The signal it was killed by, when `failNext` asked for one. */
+  readonly signal?: string;
+}
+
+/** One line a charm logged with `juju-log`. */
+export interface LogLine {
+  /** `TRACE`, `DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`. */
+  readonly level: string;
+  readonly message: string;
+}
+
+/** How the next call of a tool fails. */
+export interface InjectedFailure {
+  /** Exit with this code (default 1) and `stderr` (default `ERROR injected failure`). */
+  exitCode?: number;
+  stderr?: string;
+  /** Kill the tool with this signal instead, as the OOM killer or an operator might. */
+  signal?: NodeJS.Signals;
+  /** Never finish: for time-outs. */
+  hang?: boolean;
+}
+
+/** Options of {@link HookToolsSimulator.create}. */
+export interface SimulatorOptions {
+  /** Whether the unit is the leader (default `false`, as in ops' testing tools). */
+  leader?: boolean;
+  /** The unit's name (default `'app/0'`). */
+  unitName?: string;
+  /** Charm configuration served by `config-get`. */
+  config?: Record<string, unknown>;
+}
+
+interface RecordedCall extends HookToolCall {
+  readonly sequence: number;
+  readonly status?: { status: string; message: string; application: boolean };
+  readonly log?: LogLine;
+}
+
+const TOOL_SCRIPT = fileURLToPath(new URL('./hook-tool.js', import.meta.url));
+
+/**
+ * A folder of fake Juju hook tools that behave like Juju's and record every call: run a hook,
+ * or a {@link HookToolUnit}, against it by passing {@link HookToolsSimulator.env} as the
+ * process environment. Charm authors test their charms with it across a real process
+ * boundary, the way Python authors use ops' testing harness.
+ *
+ * The tools are `status-set`, `status-get`, `juju-log`, `is-leader`, `config-get`,
+ * `relation-ids` and `relation-get`. They take GNU-style flags, answer bad arguments with
+ * `ERROR …` and exit 2, refuse application status on a non-leader with exit 1, and print
+ * what Juju prints (`status-get --format=json` shapes included).
+ *
+ * @example
+ * ```ts
+ * import { HookToolUnit, MaintenanceStatus, context, add } from 'charms-contextual-status';
+ * import { HookToolsSimulator } from 'charms-contextual-status/testing';
+ *
+ * const simulator = await HookToolsSimulator.create();
+ * try {
+ *   const unit = new HookToolUnit({ env: simulator.env });
+ *   await context(unit, () => add(new MaintenanceStatus('Installing')));
+ *   (await simulator.statusHistory()).map(String); // ['maintenance: Installing', 'active: Ready']
+ * } finally {
+ *   await simulator.cleanup();
+ * }
+ * ```
+ */
+export class HookToolsSimulator {
+  /** The folder holding the tool executables; first on `PATH` in {@link env}. */
+  readonly dir: string;
+  /** The environment of a hook run against the simulator. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly #root: string;
+
+  private constructor(root: string, env: Record<string, string>) {
+    this.#root = root;
+    this.dir = join(root, 'bin');
+    this.env = Object.freeze(env);
+  }
+
+  /**
+   * Makes a simulator in a new temporary folder. Call {@link cleanup} when done.
+   *
+   * @throws TypeError for options of the wrong shape.
+   */
+  static async create(options: SimulatorOptions = {}): Promise<HookToolsSimulator> {
+    const { leader = false, unitName = 'app/0', config = {} } = checkOptions(options);
+    const root = await mkdtemp(join(tmpdir(), 'juju-hook-tools-'));
+    const bin = join(root, 'bin');
+    await mkdir(bin);
+    const state = {
+      leader,
+      unitName,
+      unit: { status: 'unknown', message: '' },
+      application: { status: 'unknown', message: '' },
+      config,
+      relations: {},
+      delayMs: 0,
+      failures: [],
+      sequence: 0,
+    };
+    await writeFile(join(root, 'state.json'), JSON.stringify(state));
+    await writeFile(join(root, 'calls.jsonl'), '');
+    const url = pathToFileURL(TOOL_SCRIPT).href;
+    for (const tool of SIMULATED_TOOLS) {
+      // A Node script run by this very Node: no shell, no PATH lookup for `node`.
+      const script = `#!${process.execPath}\nimport(${JSON.stringify(url)}).then((tool) => tool.run(${JSON.stringify(tool)}, ${JSON.stringify(root)}, process.argv.slice(2)));\n`;
+      const file = join(bin, tool);
+      await writeFile(file, script);
+      await chmod(file, 0o755);
+    }
+    const app = unitName.split('/')[0] ?? unitName;
+    const env: Record<string, string> = {
+      ...stringEntries(process.env),
+      PATH: [bin, process.env.PATH ?? ''].filter(Boolean).join(delimiter),
+      JUJU_UNIT_NAME: unitName,
+      JUJU_APPLICATION_NAME: app,
+      JUJU_MODEL_NAME: 'simulated',
+      JUJU_MODEL_UUID: '00000000-0000-4000-8000-000000000000',
+      JUJU_VERSION: '3.6.0',
+      JUJU_CHARM_DIR: process.cwd(),
+      JUJU_CONTEXT_ID: `${unitName}-simulated`,
+      JUJU_HOOK_TOOLS_SIMULATOR: root,
+    };
+    return new HookToolsSimulator(root, env);
+  }
+
+  /**
+   * The statuses set with `status-set`, oldest first: the unit's, or the application's with
+   * `{ application: true }`. Failed calls set nothing and are not listed.
+   */
+  async statusHistory(options: { application?: boolean } = {}): Promise<StatusBase[]> {
+    const application = options.application === true;
+    return (await this.#records())
+      .filter((call) => call.status !== undefined && call.status.application === application)
+      .map((call) => StatusBase.fromName(call.status?.status as StatusName, call.status?.message ?? ''));
+  }
+
+  /** The unit's current status (the application's with `{ application: true }`), as `status-get` sees it. */
+  async status(options: { application?: boolean } = {}): Promise<StatusBase> {
+    const state = await this.#state();
+    const record = options.application === true ? state.application : state.unit;
+    return StatusBase.fromName(record.status as StatusName, record.message);
+  }
+
+  /** Every tool call so far, oldest first: tool, arguments, exit code. */
+  async calls(tool?: SimulatedTool): Promise<HookToolCall[]> {
+    return (await this.#records())
+      .filter((call) => tool === undefined || call.tool === tool)
+      .map(({ tool: name, args, exitCode, signal }) => ({ tool: name, args, exitCode, ...(signal === undefined ? {} : { signal }) }));
+  }
+
+  /** The lines logged with `juju-log`, oldest first. */
+  async logs(): Promise<LogLine[]> {
+    return (await this.#records()).flatMap((call) => (call.log === undefined ? [] : [call.log]));
+  }
+
+  /** Makes the unit the leader, or not: `is-leader`, and whether `--application` is allowed. */
+  async setLeader(leader: boolean): Promise<void> {
+    if (typeof leader !== 'boolean') throw new TypeError(`setLeader() takes true or false, got ${describeValue(leader)}`);
+    await this.#update((state) => {
+      state.leader = leader;
+    });
+  }
+
+  /** Sets the charm configuration that `config-get` serves. */
+  async setConfig(config: Record<string, unknown>): Promise<void> {
+    const checked = checkOptions({ config }).config ?? {};
+    await this.#update((state) => {
+      state.config = checked;
+    });
+  }
+
+  /**
+   * Adds or replaces a relation for `relation-ids` and `relation-get`: `id` such as
+   * `'database:1'`, and the data each remote unit or application has set.
+   */
+  async setRelation(id: string, data: Record<string, Record<string, string>> = {}): Promise<void> {
+    const endpoint = typeof id === 'string' ? /^([^:]+):\d+$/.exec(id)?.[1] : undefined;
+    if (endpoint === undefined) {
+      throw new TypeError(`setRelation() takes a relation id such as "database:1", got ${describeValue(id)}`);
+    }
+    await this.#update((state) => {
+      state.relations[endpoint] = { ...state.relations[endpoint], [id]: data };
+    });
+  }
+
+  /** Removes a relation, as when it is broken. */
+  async removeRelation(id: string): Promise<void> {
+    await this.#update((state) => {
+      for (const relations of Object.values(state.relations)) delete relations[id];
+    });
+  }
+
+  /** Makes the next call of `tool` fail as described, instead of doing its work. */
+  async failNext(tool: SimulatedTool, failure: InjectedFailure = {}): Promise<void> {
+    if (!(SIMULATED_TOOLS as readonly unknown[]).includes(tool)) {
+      throw new TypeError(`failNext() takes one of ${SIMULATED_TOOLS.join(', ')}, got ${describeValue(tool)}`);
+    }
+    if (typeof failure !== 'object' || failure === null) {
+      throw new TypeError(`failNext() failure must be an object such as { exitCode, stderr }, got ${describeValue(failure)}`);
+    }
+    const { exitCode, stderr, signal, hang } = failure;
+    if (exitCode !== undefined && (!Number.isInteger(exitCode) || exitCode < 1 || exitCode > 255)) {
+      throw new TypeError(`failNext() exitCode must be an integer from 1 to 255, got ${describeValue(exitCode)}`);
+    }
+    await this.#update((state) => {
+      state.failures.push({
+        tool,
+        ...(exitCode === undefined ? {} : { exitCode }),
+        ...(stderr === undefined ? {} : { stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n` }),
+        ...(signal === undefined ? {} : { signal }),
+        ...(hang === undefined ? {} : { hang }),
+      });
+    });
+  }
+
+  /** Makes every tool take `ms` milliseconds before it answers, as a busy controller would. */
+  async setDelay(ms: number): Promise<void> {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw new TypeError(`setDelay() takes a number of milliseconds, 0 or more, got ${describeValue(ms)}`);
+    }
+    await this.#update((state) => {
+      state.delayMs = ms;
+    });
+  }
+
+  /** Removes the simulator's folder. */
+  async cleanup(): Promise<void> {
+    await rm(this.#root, { recursive: true, force: true });
+  }
+
+  async #records(): Promise<RecordedCall[]> {
+    const text = await readFile(join(this.#root, 'calls.jsonl'), 'utf8');
+    return text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as RecordedCall)
+      .sort((a, b) => a.sequence - b.sequence);
+  }
+
+  async #state(): Promise<ReturnType<typeof readState>> {
+    return Promise.resolve(withLock(this.#root, () => readState(this.#root)));
+  }
+
+  async #update(change: (state: ReturnType<typeof readState>) => void): Promise<void> {
+    await Promise.resolve();
+    withLock(this.#root, () => {
+      const state = readState(this.#root);
+      change(state);
+      writeState(this.#root, state);
+    });
+  }
+}
+
+function stringEntries(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+function checkOptions(options: unknown): SimulatorOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`simulator options must be an object such as { leader, unitName }, got ${describeValue(options)}`);
+  }
+  const { leader, unitName, config } = options as Record<string, unknown>;
+  if (leader !== undefined && typeof leader !== 'boolean') {
+    throw new TypeError(`the leader option must be true or false, got ${describeValue(leader)}`);
+  }
+  if (unitName !== undefined && (typeof unitName !== 'string' || !/^[a-z][a-z0-9-]*\/\d+$/.test(unitName))) {
+    throw new TypeError(`the unitName option must be a unit name such as "app/0", got ${describeValue(unitName)}`);
+  }
+  if (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) {
+    throw new TypeError(`the config option must be an object of option values, got ${describeValue(config)}`);
+  }
+  return {
+    ...(leader === undefined ? {} : { leader }),
+    ...(unitName === undefined ? {} : { unitName }),
+    ...(config === undefined ? {} : { config: config as Record<string, unknown> }),
+  };
+}
