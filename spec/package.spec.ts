@@ -78,11 +78,11 @@ export const ready: Promise<number> = status.context(unit, () => {
   status.add(new status.BlockedStatus('Add a database'));
   return 1;
 }, { exitStatus: new status.ActiveStatus('Serving') });
-export async function scoped(): Promise<string> {
+${lib ? `export async function scoped(): Promise<string> {
   await using ctx = status.open(unit);
   return String(ctx.resolve());
 }
-export const simulator: Promise<HookToolsSimulator> = HookToolsSimulator.create();
+` : ''}export const simulator: Promise<HookToolsSimulator> = HookToolsSimulator.create();
 `,
       );
       const compilerOptions = {

@@ -38,8 +38,8 @@ export class HookToolError extends Error {
   readonly failure: HookToolFailure;
   /** The tool's exit code, or `null` when it did not exit by itself. */
   readonly exitCode: number | null;
-  /** The signal that stopped the tool, or `null`. */
-  readonly signal: NodeJS.Signals | null;
+  /** The signal that stopped the tool (such as `'SIGKILL'`), or `null`. */
+  readonly signal: string | null;
   /** What the tool wrote on stderr, usually Juju's `ERROR <why>` line. */
   readonly stderr: string;
 
@@ -50,7 +50,7 @@ export class HookToolError extends Error {
       args: readonly string[];
       failure: HookToolFailure;
       exitCode?: number | null;
-      signal?: NodeJS.Signals | null;
+      signal?: string | null;
       stderr?: string;
       cause?: unknown;
     },

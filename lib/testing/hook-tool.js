@@ -27,7 +27,7 @@ import { join } from 'node:path';
 
 /**
  * @typedef {{ status: string, message: string }} StatusRecord
- * @typedef {{ exitCode?: number, stderr?: string, signal?: NodeJS.Signals, hang?: boolean }} Failure
+ * @typedef {{ exitCode?: number, stderr?: string, signal?: string, hang?: boolean }} Failure
  * @typedef {{
  *   leader: boolean,
  *   unitName: string,
@@ -343,7 +343,7 @@ export function run(tool, root, args) {
   if (failure?.hang) {
     for (;;) sleep(60_000);
   }
-  if (failure?.signal) process.kill(process.pid, failure.signal);
+  if (failure?.signal) process.kill(process.pid, /** @type {NodeJS.Signals} */ (failure.signal));
   if (outcome.stdout) process.stdout.write(outcome.stdout);
   if (outcome.stderr) process.stderr.write(outcome.stderr);
   process.exitCode = outcome.code;

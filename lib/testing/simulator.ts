@@ -46,7 +46,7 @@ export interface InjectedFailure {
   exitCode?: number;
   stderr?: string;
   /** Kill the tool with this signal instead, as the OOM killer or an operator might. */
-  signal?: NodeJS.Signals;
+  signal?: 'SIGTERM' | 'SIGKILL' | 'SIGINT' | 'SIGHUP' | 'SIGQUIT' | 'SIGABRT' | 'SIGSEGV';
   /** Never finish: for time-outs. */
   hang?: boolean;
 }
