@@ -3,8 +3,9 @@ import { EventEmitter } from 'eventemitter3';
 import {
   type ContextHost,
   type ContextOptions,
+  type Outcome,
   StatusContext,
-  closeAfterFailure,
+  finish,
   receive,
 } from './context.js';
 import { describeValue, messageOf } from './describe.js';
@@ -54,7 +55,22 @@ const LISTENER: unique symbol = Symbol('listener');
 type Guard = ((this: unknown, a: unknown, b: unknown) => void) & { [LISTENER]: AnyListener };
 type AnyListener = (this: unknown, a?: unknown, b?: unknown) => unknown;
 
-const NONE: readonly StatusContext[] = Object.freeze([]);
+/**
+ * A set of contexts an `add()` reaches, outermost first: `list` to deliver to, and `view`, a
+ * frozen copy of it for listeners (who must not be able to change what later adds reach).
+ * Kept as a pair because V8 iterates a frozen array far slower than a plain one, and this is
+ * the `add()` path.
+ */
+interface Reach {
+  readonly list: readonly StatusContext[];
+  readonly view: readonly StatusContext[];
+}
+
+function reach(list: readonly StatusContext[]): Reach {
+  return { list, view: Object.freeze([...list]) };
+}
+
+const NOWHERE: Reach = reach([]);
 
 /**
  * The status bus: where code reports status conditions, and where contexts and listeners
@@ -80,10 +96,27 @@ const NONE: readonly StatusContext[] = Object.freeze([]);
  * ```
  */
 export class StatusBus extends EventEmitter<StatusBusEvents> {
-  readonly #scope = new Scope<StatusContext>();
+  readonly #scope = new Scope<Reach>();
   /** Contexts made with `open()` and not yet closed, in opening order. Replaced, never mutated. */
-  #global: readonly StatusContext[] = NONE;
+  #global: Reach = NOWHERE;
+  /** How many `context()` contexts are open: while none is, `add()` skips the scope lookup. */
+  #scoped = 0;
   readonly #host: ContextHost;
+  /**
+   * How many listeners each event has, kept by the methods that add and remove them, so that
+   * `add()` skips emitting an event nobody listens to: the emitter's dispatch is shared by
+   * every emitter in the process, and calling it is most of what an unheard `add()` costs.
+   */
+  readonly #listening: Record<StatusBusEvent, number> = {
+    maintenance: 0,
+    blocked: 0,
+    waiting: 0,
+    active: 0,
+    open: 0,
+    resolved: 0,
+    warning: 0,
+    error: 0,
+  };
 
   constructor() {
     super();
@@ -92,8 +125,10 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
         this.#announce(status, contexts);
       },
       release: (context) => {
-        if (this.#global.includes(context)) {
-          this.#global = Object.freeze(this.#global.filter((c) => c !== context));
+        if (this.#global.list.includes(context)) {
+          this.#global = reach(this.#global.list.filter((c) => c !== context));
+        } else {
+          this.#scoped -= 1;
         }
       },
       resolved: (status, context) => {
@@ -123,13 +158,13 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    */
   add(status: StatusBase): void {
     const value = settable(status, 'add() status');
-    const contexts = this.#reached();
-    if (contexts.length === 0) {
+    const { list, view } = this.#reached();
+    if (list.length === 0) {
       this.#warn(`could not add status outside of a status context: ${String(value)}`);
-    } else {
-      for (const context of contexts) context[receive](value);
     }
-    this.#announce(value, contexts);
+    // An indexed loop: for-of would allocate an iterator on every add.
+    for (let i = 0; i < list.length; i += 1) (list[i] as StatusContext)[receive](value);
+    this.#announce(value, view);
   }
 
   /**
@@ -152,27 +187,54 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    * });
    * ```
    */
-  async context<T>(unit: Unit, body: () => T | Promise<T>, options?: ContextOptions): Promise<Awaited<T>> {
-    if (typeof body !== 'function') {
-      throw new TypeError(
-        `the body of a status context must be a function, got ${describeValue(body)}`,
+  context<T>(unit: Unit, body: () => T | Promise<T>, options?: ContextOptions): Promise<Awaited<T>> {
+    let context: StatusContext;
+    let result: T | Promise<T>;
+    try {
+      if (typeof body !== 'function') {
+        throw new TypeError(`the body of a status context must be a function, got ${describeValue(body)}`);
+      }
+      context = new StatusContext(this.#host, unit, options);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    const frame = this.#open(context);
+    this.#scoped += 1;
+    try {
+      result = this.#scope.run(frame, body);
+    } catch (error) {
+      return this.#failed(context, error);
+    }
+    // A synchronous body on a synchronous unit finishes here, with one promise in all: each
+    // promise costs more than the rest of a context while AsyncLocalStorage is in use.
+    if (!isThenable(result)) return this.#returned(context, result as Awaited<T>);
+    return Promise.resolve(result).then(
+      (value) => this.#returned(context, value),
+      (error: unknown) => this.#failed(context, error),
+    );
+  }
+
+  /** Closes `context` after its body returned `value`; rejects if the final write failed. */
+  #returned<V>(context: StatusContext, value: V): Promise<V> {
+    const outcome: Outcome | undefined = context[finish](false);
+    if (outcome === undefined) return context.close().then(() => value);
+    return outcome.ok ? Promise.resolve(value) : Promise.reject(outcome.error as Error);
+  }
+
+  /** Closes `context` after its body threw `error`, and rethrows it; a write failure is an `error` event. */
+  #failed(context: StatusContext, error: unknown): Promise<never> {
+    const outcome: Outcome | undefined = context[finish](true);
+    if (outcome === undefined) {
+      return context.close().then(
+        () => Promise.reject(error as Error),
+        (writeError: unknown) => {
+          this.#fail(writeError, context);
+          return Promise.reject(error as Error);
+        },
       );
     }
-    const context = new StatusContext(this.#host, unit, options);
-    const frame = this.#open(context);
-    let value: Awaited<T>;
-    try {
-      value = await this.#scope.run(frame, body);
-    } catch (error) {
-      try {
-        await context[closeAfterFailure]();
-      } catch (writeError) {
-        this.#fail(writeError, context);
-      }
-      throw error;
-    }
-    await context.close();
-    return value;
+    if (!outcome.ok) this.#fail(outcome.error, context);
+    return Promise.reject(error as Error);
   }
 
   /**
@@ -190,7 +252,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
   open(unit: Unit, options?: ContextOptions): StatusContext {
     const context = new StatusContext(this.#host, unit, options);
     this.#open(context);
-    this.#global = Object.freeze([...this.#global, context]);
+    this.#global = reach([...this.#global.list, context]);
     return context;
   }
 
@@ -203,15 +265,17 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
   }
 
   override on<E extends StatusBusEvent>(event: E, fn: Listener<E>, context?: unknown): this {
-    return super.on(event, this.#guard(event, fn), context);
+    super.on(event, this.#guard(event, fn), context);
+    return this.#counted(event);
   }
 
   override addListener<E extends StatusBusEvent>(event: E, fn: Listener<E>, context?: unknown): this {
-    return super.addListener(event, this.#guard(event, fn), context);
+    return this.on(event, fn, context);
   }
 
   override once<E extends StatusBusEvent>(event: E, fn: Listener<E>, context?: unknown): this {
-    return super.once(event, this.#guard(event, fn), context);
+    super.once(event, this.#guard(event, fn), context);
+    return this.#counted(event);
   }
 
   override removeListener<E extends StatusBusEvent>(
@@ -220,15 +284,24 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
     context?: unknown,
     once?: boolean,
   ): this {
-    if (fn === undefined || LISTENER in fn) return super.removeListener(event, fn, context, once);
-    for (const guard of super.listeners(event) as unknown as Guard[]) {
-      if (guard[LISTENER] === fn) super.removeListener(event, guard as Listener<E>, context, once);
+    if (fn === undefined || LISTENER in fn) {
+      super.removeListener(event, fn, context, once);
+    } else {
+      for (const guard of super.listeners(event) as unknown as Guard[]) {
+        if (guard[LISTENER] === fn) super.removeListener(event, guard as Listener<E>, context, once);
+      }
     }
-    return this;
+    return this.#counted(event);
   }
 
   override off<E extends StatusBusEvent>(event: E, fn?: Listener<E>, context?: unknown, once?: boolean): this {
     return this.removeListener(event, fn, context, once);
+  }
+
+  override removeAllListeners(event?: StatusBusEvent): this {
+    super.removeAllListeners(event);
+    for (const name of Object.keys(this.#listening) as StatusBusEvent[]) this.#counted(name);
+    return this;
   }
 
   override listeners<E extends StatusBusEvent>(event: E): Listener<E>[] {
@@ -236,37 +309,46 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
   }
 
   /** Registers `context` and returns the scope frame its body runs in. */
-  #open(context: StatusContext): readonly StatusContext[] {
-    const reached = this.#reached();
+  #open(context: StatusContext): Reach {
+    const reached = this.#reached().list;
     if (reached.length > 0) {
       this.#warn(
         `already in a status context (${String(reached.length)} open): opening another one anyway; both receive every status added`,
       );
     }
-    const scoped = this.#liveScoped();
+    const frame = reach([...this.#liveScoped().list, context]);
     this.emit('open', context);
-    return [...scoped, context];
+    return frame;
   }
 
   /** The contexts an `add()` from the caller reaches, outermost first. */
-  #reached(): readonly StatusContext[] {
+  #reached(): Reach {
     const global = this.#global;
     const scoped = this.#liveScoped();
-    if (global.length === 0) return scoped;
-    if (scoped.length === 0) return global;
-    return [...global, ...scoped].sort((a, b) => a.sequence - b.sequence);
+    if (global.list.length === 0) return scoped;
+    if (scoped.list.length === 0) return global;
+    return reach([...global.list, ...scoped.list].sort((a, b) => a.sequence - b.sequence));
   }
 
   /** The caller's `context()` frame, without the contexts that have closed since. */
-  #liveScoped(): readonly StatusContext[] {
+  #liveScoped(): Reach {
+    if (this.#scoped === 0) return NOWHERE;
     const scoped = this.#scope.current();
-    for (const context of scoped) {
-      if (context.closed) return scoped.filter((c) => !c.closed);
+    if (scoped === undefined) return NOWHERE;
+    const list = scoped.list;
+    for (let i = 0; i < list.length; i += 1) {
+      if ((list[i] as StatusContext).closed) return reach(list.filter((c) => !c.closed));
     }
     return scoped;
   }
 
+  #counted(event: StatusBusEvent): this {
+    if (event in this.#listening) this.#listening[event] = super.listenerCount(event);
+    return this;
+  }
+
   #announce(status: SettableStatus, contexts: readonly StatusContext[]): void {
+    if (this.#listening[status.name] === 0) return;
     // A cast, because the compiler cannot pair a union of names with a union of statuses.
     (this.emit as (event: string, status: StatusBase, contexts: readonly StatusContext[]) => boolean)(
       status.name,
@@ -276,13 +358,13 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
   }
 
   #warn(message: string): void {
-    if (this.listenerCount('warning') === 0) console.warn(`charms-contextual-status: ${message}`);
+    if (this.#listening.warning === 0) console.warn(`charms-contextual-status: ${message}`);
     else this.emit('warning', message);
   }
 
   #fail(failure: unknown, context?: StatusContext, what = 'a status write failed'): void {
     const error = asError(failure);
-    if (this.listenerCount('error') === 0) {
+    if (this.#listening.error === 0) {
       console.error(`charms-contextual-status: ${what}:`, error);
     } else if (context === undefined) {
       this.emit('error', error);
@@ -311,22 +393,54 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
         : (failure: unknown) => {
             this.#fail(failure, undefined, `a ${String(event)} listener failed`);
           };
-    const guard = function (this: unknown, a: unknown, b: unknown): void {
-      try {
-        // Keep the arity the emitter was called with: a listener sees exactly its event's arguments.
-        const result = arguments.length < 2 ? listener.call(this, a) : listener.call(this, a, b);
-        if (result !== undefined && result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
-          (result as PromiseLike<unknown>).then(undefined, (failure: unknown) => {
-            failed(failure, a);
-          });
-        }
-      } catch (failure) {
-        failed(failure, a);
+    const settle = (result: unknown, a: unknown): void => {
+      if (isThenable(result)) {
+        result.then(undefined, (failure: unknown) => {
+          failed(failure, a);
+        });
       }
-    } as Guard;
+    };
+    // One guard per arity, so that a listener sees exactly its event's arguments without the
+    // guard reading `arguments` on every call; only `error` is emitted with one or two.
+    const guard = (
+      event === 'error'
+        ? function (this: unknown, a: unknown, b: unknown): void {
+            try {
+              const result = arguments.length < 2 ? listener.call(this, a) : listener.call(this, a, b);
+              if (result !== undefined) settle(result, a);
+            } catch (failure) {
+              failed(failure, a);
+            }
+          }
+        : event === 'open' || event === 'warning'
+          ? function (this: unknown, a: unknown): void {
+              try {
+                const result = listener.call(this, a);
+                if (result !== undefined) settle(result, a);
+              } catch (failure) {
+                failed(failure, a);
+              }
+            }
+          : function (this: unknown, a: unknown, b: unknown): void {
+              try {
+                const result = listener.call(this, a, b);
+                if (result !== undefined) settle(result, a);
+              } catch (failure) {
+                failed(failure, a);
+              }
+            }
+    ) as Guard;
     guard[LISTENER] = listener;
     return guard as unknown as Listener<E>;
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function asError(failure: unknown): Error {

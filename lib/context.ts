@@ -53,8 +53,15 @@ export interface ContextHost {
 
 /** @internal Delivers a status added on the bus to a context. */
 export const receive: unique symbol = Symbol('receive');
-/** @internal Closes a context whose body threw, so that `errorStatus` applies. */
-export const closeAfterFailure: unique symbol = Symbol('closeAfterFailure');
+/**
+ * @internal Begins closing (`failed`: the body threw, so `errorStatus` applies) and returns the
+ * outcome of the final write if it is already known, as it is with a synchronous unit. Lets
+ * `context()` finish without a promise per step.
+ */
+export const finish: unique symbol = Symbol('finish');
+
+/** @internal How a context's final write went. */
+export type Outcome = { readonly ok: true; readonly status: StatusBase } | { readonly ok: false; readonly error: unknown };
 
 let opened = 0;
 
@@ -98,6 +105,7 @@ export class StatusContext implements Writer {
   #blocked: BlockedStatus | undefined;
   #waiting: WaitingStatus | undefined;
   #closed = false;
+  #outcome: Outcome | undefined;
   #closing: Promise<StatusBase> | undefined;
   #settle: { resolve(status: StatusBase): void; reject(error: unknown): void } | undefined;
 
@@ -145,7 +153,17 @@ export class StatusContext implements Writer {
    * promise. Rejects with the unit's error when the final write fails.
    */
   close(): Promise<StatusBase> {
-    return (this.#closing ??= this.#close(false));
+    if (this.#closing !== undefined) return this.#closing;
+    const outcome = this[finish](false);
+    this.#closing =
+      outcome === undefined
+        ? new Promise<StatusBase>((resolve, reject) => {
+            this.#settle = { resolve, reject };
+          })
+        : outcome.ok
+          ? Promise.resolve(outcome.status)
+          : Promise.reject(outcome.error as Error);
+    return this.#closing;
   }
 
   /** Closes the context, for `await using ctx = open(unit)`. */
@@ -154,8 +172,17 @@ export class StatusContext implements Writer {
   }
 
   /** @internal */
-  [closeAfterFailure](): Promise<StatusBase> {
-    return (this.#closing ??= this.#close(true));
+  [finish](failed: boolean): Outcome | undefined {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#host.release(this);
+      const final =
+        this.#blocked ??
+        this.#waiting ??
+        (failed && this.errorStatus !== undefined ? this.errorStatus : this.exitStatus);
+      this.#queue.write(final, this, true);
+    }
+    return this.#outcome;
   }
 
   /** @internal */
@@ -174,27 +201,19 @@ export class StatusContext implements Writer {
 
   /** @internal */
   [writeFailed](_status: StatusBase, error: unknown, final: boolean): void {
-    if (final) this.#settle?.reject(error);
-    else this.#host.fail(error, this);
+    if (!final) {
+      this.#host.fail(error, this);
+      return;
+    }
+    this.#outcome = { ok: false, error };
+    this.#settle?.reject(error);
   }
 
   /** @internal */
   [finalWritten](status: StatusBase): void {
+    this.#outcome = { ok: true, status };
     this.#host.resolved(status, this);
     this.#settle?.resolve(status);
-  }
-
-  #close(failed: boolean): Promise<StatusBase> {
-    this.#closed = true;
-    this.#host.release(this);
-    const final =
-      this.#blocked ??
-      this.#waiting ??
-      (failed && this.errorStatus !== undefined ? this.errorStatus : this.exitStatus);
-    return new Promise<StatusBase>((resolve, reject) => {
-      this.#settle = { resolve, reject };
-      this.#queue.write(final, this, true);
-    });
   }
 
   /** `StatusContext(open)` or `StatusContext(closed)`, for logs. */

@@ -1,27 +1,41 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-const NONE: readonly never[] = Object.freeze([]);
+/** One link of the async scope: a value set by one `Scope`, and the frame it was set in. */
+interface Frame {
+  readonly owner: Scope<unknown>;
+  readonly value: unknown;
+  readonly outer: Frame | undefined;
+}
+
+/**
+ * One storage for the whole process. Node propagates every `AsyncLocalStorage` instance on
+ * every promise it creates, and a lookup keyed by a different instance each time defeats V8's
+ * caches, so a storage per bus would make every promise in the charm slower for each bus made.
+ */
+const storage = new AsyncLocalStorage<Frame>();
 
 /**
  * The async scope of `context()` bodies: which of them the running code is inside.
  *
  * Python's original keeps one global stack of contexts, so two pieces of work running at the
- * same time mix their statuses. Here each `context()` body runs inside an `AsyncLocalStorage`
- * frame that follows it across every `await`, timer and promise, and only there. A frame is a
- * frozen array (outermost first) so that reading it costs no allocation on the `add()` path.
+ * same time mix their statuses. Here each `context()` body runs in a frame of an
+ * `AsyncLocalStorage` that follows it across every `await`, timer and promise, and only there.
+ * Each bus has its own `Scope`; its frames chain through those of other buses. Reading the
+ * scope allocates nothing, so it can sit on the `add()` path.
  *
  * @internal
  */
 export class Scope<T> {
-  readonly #storage = new AsyncLocalStorage<readonly T[]>();
-
-  /** The frame the caller runs in: the entries of every enclosing `run()`, outermost first. */
-  current(): readonly T[] {
-    return this.#storage.getStore() ?? NONE;
+  /** The value of the innermost `run()` of this scope the caller is in, or `undefined`. */
+  current(): T | undefined {
+    for (let frame = storage.getStore(); frame !== undefined; frame = frame.outer) {
+      if (frame.owner === this) return frame.value as T;
+    }
+    return undefined;
   }
 
-  /** Runs `fn` in a frame holding `entries`, visible to everything `fn` starts. */
-  run<R>(entries: readonly T[], fn: () => R): R {
-    return this.#storage.run(Object.freeze(entries), fn);
+  /** Runs `fn` with `value` as this scope's current value, for everything `fn` starts. */
+  run<R>(value: T, fn: () => R): R {
+    return storage.run({ owner: this as Scope<unknown>, value, outer: storage.getStore() }, fn);
   }
 }
