@@ -8,7 +8,7 @@ import {
   finish,
   receive,
 } from './context.js';
-import { describeValue, messageOf } from './describe.js';
+import { describeValue, messageOf } from './input.js';
 import { type OnErrorWrapper, type ErrorType, wrapOnError } from './on-error.js';
 import { Scope } from './scope.js';
 import type {
@@ -378,8 +378,13 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    * of reaching the caller of `emit()`; the failure of an `error` listener goes to stderr.
    */
   #guard<E extends StatusBusEvent>(event: E, fn: Listener<E>): Listener<E> {
+    if (typeof event !== 'string' || !Object.hasOwn(this.#listening, event)) {
+      throw new TypeError(
+        `a status bus has no ${describeValue(event)} event: listen to one of ${Object.keys(this.#listening).join(', ')}`,
+      );
+    }
     if (typeof fn !== 'function') {
-      throw new TypeError(`a listener for the ${String(event)} event must be a function, got ${describeValue(fn)}`);
+      throw new TypeError(`a listener for the ${event} event must be a function, got ${describeValue(fn)}`);
     }
     const listener = fn as unknown as AnyListener;
     const failed =

@@ -1,4 +1,4 @@
-import { describeValue } from './describe.js';
+import { checkOptions } from './input.js';
 import { type WriteQueue, type Writer, finalWritten, queueOf, writeFailed } from './queue.js';
 import {
   ActiveStatus,
@@ -229,12 +229,7 @@ function contextOptions(options: unknown): {
   errorStatus: SettableStatus | undefined;
 } {
   if (options === undefined) return { exitStatus: READY, errorStatus: undefined };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(
-      `status context options must be an object such as { exitStatus, errorStatus }, got ${describeValue(options)}`,
-    );
-  }
-  const { exitStatus, errorStatus } = options as Record<string, unknown>;
+  const { exitStatus, errorStatus } = checkOptions(options, 'status context options', ['exitStatus', 'errorStatus']);
   return {
     exitStatus:
       exitStatus === undefined ? READY : settable(exitStatus, 'the exitStatus option'),

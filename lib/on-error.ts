@@ -1,4 +1,4 @@
-import { describeValue, messageOf } from './describe.js';
+import { describeValue, messageOf } from './input.js';
 import { type SettableStatus, type StatusBase, settable } from './status.js';
 
 /** A class whose instances `onError` recognizes with `instanceof`, such as `TypeError`. */

@@ -1,4 +1,4 @@
-import { describeValue } from './describe.js';
+import { describeValue } from './input.js';
 
 /** A status name as Juju spells it. */
 export type StatusName = 'active' | 'blocked' | 'maintenance' | 'waiting' | 'unknown' | 'error';
@@ -156,6 +156,15 @@ export function isStatus(value: unknown): value is StatusBase {
   return value instanceof StatusBase;
 }
 
+/** `instanceof`, answering `false` for a proxy whose prototype trap throws or that was revoked. */
+function isStatusSafely(value: unknown): value is StatusBase {
+  try {
+    return value instanceof StatusBase;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Checks that `value` is a status a charm may set, and returns it typed as one.
  *
@@ -164,7 +173,7 @@ export function isStatus(value: unknown): value is StatusBase {
  * @internal
  */
 export function settable(value: unknown, what: string): SettableStatus {
-  if (!(value instanceof StatusBase)) {
+  if (!isStatusSafely(value)) {
     throw new TypeError(
       `${what} must be a status (ActiveStatus, BlockedStatus, MaintenanceStatus or WaitingStatus), got ${describeValue(value)}`,
     );

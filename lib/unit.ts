@@ -1,4 +1,4 @@
-import { describeValue } from './describe.js';
+import { describeValue } from './input.js';
 import { type SettableStatus, type StatusBase, settable } from './status.js';
 
 /**

@@ -1,6 +1,6 @@
 import { type ExecFileException, execFile } from 'node:child_process';
 
-import { describeValue } from '../describe.js';
+import { describeValue } from '../input.js';
 
 /**
  * The longest single command-line argument Linux accepts (`MAX_ARG_STRLEN`, 32 pages), less
@@ -161,7 +161,8 @@ function describeFailure(
 export function checkHookToolOptions(options: Record<string, unknown>, where: string): HookToolOptions {
   const { env, timeoutMs } = options;
   if (env !== undefined) {
-    if (typeof env !== 'object' || env === null || Array.isArray(env)) {
+    // Not only plain objects: `process.env` itself is welcome.
+    if (typeof env !== 'object' || env === null || isArray(env)) {
       throw new TypeError(`${where} env option must be an object of environment variables, got ${describeValue(env)}`);
     }
     for (const [key, value] of Object.entries(env)) {
@@ -177,4 +178,12 @@ export function checkHookToolOptions(options: Record<string, unknown>, where: st
     ...(env === undefined ? {} : { env: env as Record<string, string | undefined> }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
   };
+}
+
+function isArray(value: unknown): boolean {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return true; // a revoked proxy: not an environment either
+  }
 }

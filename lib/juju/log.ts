@@ -1,5 +1,5 @@
 import { StatusBus, type StatusBusEvents } from '../bus.js';
-import { describeValue, messageOf } from '../describe.js';
+import { checkOptions, describeValue, isPlainObject, messageOf } from '../input.js';
 import { type HookToolOptions, MAX_ARGUMENT_BYTES, checkHookToolOptions, runHookTool } from './hook-tool.js';
 
 /** A `juju-log` level. */
@@ -53,13 +53,10 @@ const CHUNK_BYTES = Math.floor(MAX_ARGUMENT_BYTES / 2);
  * @throws TypeError for a bus that is not a `StatusBus`, or options of the wrong type.
  */
 export function jujuLog(bus: StatusBus, options: JujuLogOptions = {}): Detach {
-  if (!(bus instanceof StatusBus)) {
+  if (!isBus(bus)) {
     throw new TypeError(`jujuLog() needs a StatusBus (such as status.bus), got ${describeValue(bus)}`);
   }
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`jujuLog() options must be an object such as { levels, env }, got ${describeValue(options)}`);
-  }
-  const tool = checkHookToolOptions(options as Record<string, unknown>, 'jujuLog()');
+  const tool = checkHookToolOptions(checkOptions(options, 'jujuLog() options', ['levels', 'env', 'timeoutMs']), 'jujuLog()');
   const levels = checkLevels(options.levels);
   let tail: Promise<void> = Promise.resolve();
 
@@ -105,9 +102,17 @@ export function jujuLog(bus: StatusBus, options: JujuLogOptions = {}): Detach {
     await tail;
   };
 }
+function isBus(value: unknown): value is StatusBus {
+  try {
+    return value instanceof StatusBus;
+  } catch {
+    return false; // a revoked proxy
+  }
+}
+
 function checkLevels(levels: unknown): Record<LoggedEvent, LogLevel | false> {
   if (levels === undefined) return DEFAULT_LEVELS;
-  if (typeof levels !== 'object' || levels === null || Array.isArray(levels)) {
+  if (!isPlainObject(levels)) {
     throw new TypeError(`jujuLog() levels option must be an object such as { maintenance: 'DEBUG' }, got ${describeValue(levels)}`);
   }
   const out: Record<LoggedEvent, LogLevel | false> = { ...DEFAULT_LEVELS };

@@ -1,4 +1,4 @@
-import { describeValue } from '../describe.js';
+import { checkOptions, describeValue } from '../input.js';
 import { type SettableStatus, StatusBase, type StatusName, settable } from '../status.js';
 import type { Unit } from '../unit.js';
 import { HookToolError, type HookToolOptions, checkHookToolOptions, runHookTool } from './hook-tool.js';
@@ -44,20 +44,16 @@ export class HookToolUnit implements Unit {
 
   /** @throws TypeError for options of the wrong type, naming the option and what it accepts. */
   constructor(options: HookToolUnitOptions = {}) {
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new TypeError(
-        `HookToolUnit options must be an object such as { application, coalesce, timeoutMs, env }, got ${describeValue(options)}`,
-      );
-    }
-    const { application = false, coalesce = true } = options;
+    const checked = checkOptions(options, 'HookToolUnit options', ['application', 'coalesce', 'timeoutMs', 'env']);
+    const { application = false, coalesce = true } = checked;
     for (const [name, value] of [['application', application], ['coalesce', coalesce]] as const) {
       if (typeof value !== 'boolean') {
         throw new TypeError(`HookToolUnit ${name} option must be true or false, got ${describeValue(value)}`);
       }
     }
-    this.#tool = checkHookToolOptions(options as Record<string, unknown>, 'HookToolUnit');
-    this.application = application;
-    this.coalesce = coalesce;
+    this.#tool = checkHookToolOptions(checked, 'HookToolUnit');
+    this.application = application as boolean;
+    this.coalesce = coalesce as boolean;
   }
 
   /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { describeValue } from '../describe.js';
+import { checkOptions as checkShape, describeValue, isPlainObject } from '../input.js';
 import { StatusBase, type StatusName } from '../status.js';
 import { readState, withLock, writeState } from './hook-tool.js';
 
@@ -17,6 +17,9 @@ export const SIMULATED_TOOLS = [
   'relation-ids',
   'relation-get',
 ] as const;
+
+/** The signals `failNext` can kill a tool with. */
+const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGABRT', 'SIGSEGV'] as const;
 
 /** A hook tool the simulator provides. */
 export type SimulatedTool = (typeof SIMULATED_TOOLS)[number];
@@ -46,7 +49,7 @@ export interface InjectedFailure {
   exitCode?: number;
   stderr?: string;
   /** Kill the tool with this signal instead, as the OOM killer or an operator might. */
-  signal?: 'SIGTERM' | 'SIGKILL' | 'SIGINT' | 'SIGHUP' | 'SIGQUIT' | 'SIGABRT' | 'SIGSEGV';
+  signal?: (typeof SIGNALS)[number];
   /** Never finish: for time-outs. */
   hang?: boolean;
 }
@@ -227,12 +230,18 @@ export class HookToolsSimulator {
     if (!(SIMULATED_TOOLS as readonly unknown[]).includes(tool)) {
       throw new TypeError(`failNext() takes one of ${SIMULATED_TOOLS.join(', ')}, got ${describeValue(tool)}`);
     }
-    if (typeof failure !== 'object' || failure === null) {
-      throw new TypeError(`failNext() failure must be an object such as { exitCode, stderr }, got ${describeValue(failure)}`);
-    }
-    const { exitCode, stderr, signal, hang } = failure;
-    if (exitCode !== undefined && (!Number.isInteger(exitCode) || exitCode < 1 || exitCode > 255)) {
+    const { exitCode, stderr, signal, hang } = checkShape(failure, 'failNext() failure', ['exitCode', 'stderr', 'signal', 'hang']);
+    if (exitCode !== undefined && (typeof exitCode !== 'number' || !Number.isInteger(exitCode) || exitCode < 1 || exitCode > 255)) {
       throw new TypeError(`failNext() exitCode must be an integer from 1 to 255, got ${describeValue(exitCode)}`);
+    }
+    if (stderr !== undefined && typeof stderr !== 'string') {
+      throw new TypeError(`failNext() stderr must be a string such as "ERROR …", got ${describeValue(stderr)}`);
+    }
+    if (signal !== undefined && (typeof signal !== 'string' || !(SIGNALS as readonly string[]).includes(signal))) {
+      throw new TypeError(`failNext() signal must be one of ${SIGNALS.join(', ')}, got ${describeValue(signal)}`);
+    }
+    if (hang !== undefined && typeof hang !== 'boolean') {
+      throw new TypeError(`failNext() hang must be true or false, got ${describeValue(hang)}`);
     }
     await this.#update((state) => {
       state.failures.push({
@@ -290,17 +299,14 @@ function stringEntries(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 function checkOptions(options: unknown): SimulatorOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`simulator options must be an object such as { leader, unitName }, got ${describeValue(options)}`);
-  }
-  const { leader, unitName, config } = options as Record<string, unknown>;
+  const { leader, unitName, config } = checkShape(options, 'simulator options', ['leader', 'unitName', 'config']);
   if (leader !== undefined && typeof leader !== 'boolean') {
     throw new TypeError(`the leader option must be true or false, got ${describeValue(leader)}`);
   }
   if (unitName !== undefined && (typeof unitName !== 'string' || !/^[a-z][a-z0-9-]*\/\d+$/.test(unitName))) {
     throw new TypeError(`the unitName option must be a unit name such as "app/0", got ${describeValue(unitName)}`);
   }
-  if (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) {
+  if (config !== undefined && !isPlainObject(config)) {
     throw new TypeError(`the config option must be an object of option values, got ${describeValue(config)}`);
   }
   return {

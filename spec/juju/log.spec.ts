@@ -106,6 +106,6 @@ describe('jujuLog (against the simulator\'s juju-log)', function () {
     );
     expect(() => jujuLog(bus, { levels: { nope: 'INFO' } as object })).to.throw(TypeError, /unknown event "nope"/);
     expect(() => jujuLog(bus, { timeoutMs: 0 })).to.throw(TypeError, /timeoutMs option must be a positive number/);
-    expect(() => jujuLog(bus, null as unknown as object)).to.throw(TypeError, /options must be an object/);
+    expect(() => jujuLog(bus, null as unknown as object)).to.throw(TypeError, /jujuLog\(\) options must be a plain object such as \{ levels, env, timeoutMs \}, got null/);
   });
 });

@@ -254,13 +254,14 @@ describe('HookToolUnit (against the simulator\'s executables)', function () {
 
   describe('bad options', () => {
     const cases: [string, unknown, RegExp][] = [
-      ['options that are not an object', 'app', /HookToolUnit options must be an object such as \{ application, coalesce, timeoutMs, env \}, got a string/],
+      ['options that are not an object', 'app', /HookToolUnit options must be a plain object such as \{ application, coalesce, timeoutMs, env \}, got a string/],
       ['a non-boolean application', { application: 'yes' }, /HookToolUnit application option must be true or false, got a string \("yes"\)/],
       ['a non-boolean coalesce', { coalesce: 0 }, /HookToolUnit coalesce option must be true or false, got a number \(0\)/],
       ['a negative timeout', { timeoutMs: -1 }, /HookToolUnit timeoutMs option must be a positive number of milliseconds, got a number \(-1\)/],
       ['a NaN timeout', { timeoutMs: NaN }, /got a number \(NaN\)/],
       ['an env that is not an object', { env: 'PATH=/bin' }, /HookToolUnit env option must be an object of environment variables/],
       ['an env with a non-string value', { env: { PATH: 1 } }, /HookToolUnit env option must map names to strings, but PATH is a number \(1\)/],
+      ['a misspelt option', { timeout: 5 }, /HookToolUnit options has an unknown option "timeout": expected application, coalesce, timeoutMs, env/],
     ];
     for (const [label, options, message] of cases) {
       it(`refuses ${label} with a TypeError`, () => {

@@ -54,3 +54,41 @@ export function messageOf(thrown: unknown): string {
     return describeValue(thrown);
   }
 }
+
+/**
+ * True for an object made by `{ … }` or `Object.create(null)`; false for anything else,
+ * including arrays, class instances and proxies whose traps throw or that were revoked.
+ *
+ * @internal
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    const proto: unknown = Object.getPrototypeOf(value);
+    return proto === Object.prototype || proto === null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks an options argument: a plain object whose keys are all among `allowed`. A misspelt
+ * option is refused rather than silently ignored, because an ignored `exitstatus` would
+ * publish the wrong status with no hint why.
+ *
+ * @param where - how the caller names the options in the error, such as `'HookToolUnit options'`.
+ * @throws TypeError naming what was passed and what is accepted.
+ * @internal
+ */
+export function checkOptions(value: unknown, where: string, allowed: readonly string[]): Record<string, unknown> {
+  if (!isPlainObject(value)) {
+    throw new TypeError(`${where} must be a plain object such as { ${allowed.join(', ')} }, got ${describeValue(value)}`);
+  }
+  const options = value as Record<string, unknown>;
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new TypeError(`${where} has an unknown option "${key}": expected ${allowed.join(', ')}`);
+    }
+  }
+  return options;
+}
