@@ -4,12 +4,16 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 
 import {
+  HookToolError,
+  HookToolUnit,
+  MaintenanceStatus,
   type SettableStatusName,
   StatusBase,
   StatusBus,
   type StatusContext,
   type Unit,
 } from '../../lib/index.js';
+import { HookToolsSimulator, type InjectedFailure } from '../../lib/testing/index.js';
 
 const names = ['active', 'blocked', 'maintenance', 'waiting'] as const;
 const seed = process.env.FC_SEED === undefined ? {} : { seed: Number(process.env.FC_SEED) };
@@ -172,5 +176,62 @@ describe('injected faults (property-based)', function () {
       ),
       { numRuns: 200, ...seed },
     );
+  });
+});
+
+describe('hook tools failing inside a context (across the process boundary)', function () {
+  this.timeout(60_000);
+  let simulator: HookToolsSimulator;
+  beforeEach(async () => {
+    simulator = await HookToolsSimulator.create();
+  });
+  afterEach(() => simulator.cleanup());
+
+  const faults: [string, InjectedFailure, RegExp][] = [
+    ['exits 1', { exitCode: 1, stderr: 'ERROR cannot reach the controller' }, /^status-set failed \(exit 1\): ERROR cannot reach the controller$/],
+    ['exits 2', { exitCode: 2, stderr: 'ERROR invalid status' }, /^status-set refused its arguments \(exit 2\): ERROR invalid status$/],
+    ['is killed by a signal', { signal: 'SIGTERM' }, /^status-set was killed by SIGTERM$/],
+    ['hangs', { hang: true }, /^status-set timed out after 400 ms and was stopped$/],
+  ];
+  for (const [what, failure, message] of faults) {
+    it(`a maintenance write whose tool ${what} is one error event; the final status lands`, async () => {
+      const bus = new StatusBus();
+      const errors: Error[] = [];
+      bus.on('error', (error) => {
+        errors.push(error);
+      });
+      await simulator.failNext('status-set', failure);
+      const unit = new HookToolUnit({ env: simulator.env, timeoutMs: 400 });
+      await bus.context(unit, () => {
+        bus.add(new MaintenanceStatus('Installing'));
+      });
+      expect(errors).to.have.length(1);
+      expect(errors[0]).to.be.instanceOf(HookToolError);
+      expect(errors[0]?.message).to.match(message);
+      expect(String(await simulator.status())).to.equal('active: Ready');
+    });
+
+    it(`a final write whose tool ${what} rejects context() with the HookToolError`, async () => {
+      const bus = new StatusBus();
+      await simulator.failNext('status-set', failure);
+      const unit = new HookToolUnit({ env: simulator.env, timeoutMs: 400 });
+      const error = await bus.context(unit, () => 'done').catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(HookToolError);
+      expect((error as Error).message).to.match(message);
+    });
+  }
+
+  it('with the tools missing, every write fails clearly and nothing escapes', async () => {
+    const bus = new StatusBus();
+    const errors: Error[] = [];
+    bus.on('error', (error) => {
+      errors.push(error);
+    });
+    const unit = new HookToolUnit({ env: { PATH: '/nonexistent' } });
+    const error = await bus.context(unit, () => {
+      bus.add(new MaintenanceStatus('Installing'));
+    }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(HookToolError).with.property('failure', 'missing');
+    expect(errors.map((e) => e.message)).to.deep.equal(['status-set was not found on PATH: is this running inside a Juju hook?']);
   });
 });
