@@ -48,7 +48,14 @@ export interface StatusBusEvents {
 /** The name of a {@link StatusBus} event. */
 export type StatusBusEvent = keyof StatusBusEvents;
 
-type Listener<E extends StatusBusEvent> = EventEmitter.EventListener<StatusBusEvents, E>;
+/**
+ * A listener for event `E`. It may be async: a promise it returns that rejects is an `error`
+ * event, as a throw is. What it returns is otherwise ignored.
+ */
+export type StatusBusListener<E extends StatusBusEvent> = (...args: EventEmitter.ArgumentMap<StatusBusEvents>[E]) => unknown;
+/** The listener type eventemitter3 stores. */
+type Stored<E extends StatusBusEvent> = EventEmitter.EventListener<StatusBusEvents, E>;
+type Listener<E extends StatusBusEvent> = StatusBusListener<E>;
 
 /** What a guard remembers of the listener it protects. */
 const LISTENER: unique symbol = Symbol('listener');
@@ -163,7 +170,8 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
       this.#warn(`could not add status outside of a status context: ${String(value)}`);
     }
     // An indexed loop: for-of would allocate an iterator on every add.
-    for (let i = 0; i < list.length; i += 1) (list[i] as StatusContext)[receive](value);
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of
+    for (let i = 0; i < list.length; i += 1) list[i]?.[receive](value);
     this.#announce(value, view);
   }
 
@@ -196,7 +204,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
       }
       context = new StatusContext(this.#host, unit, options);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     }
     const frame = this.#open(context);
     this.#scoped += 1;
@@ -218,7 +226,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
   #returned<V>(context: StatusContext, value: V): Promise<V> {
     const outcome: Outcome | undefined = context[finish](false);
     if (outcome === undefined) return context.close().then(() => value);
-    return outcome.ok ? Promise.resolve(value) : Promise.reject(outcome.error as Error);
+    return outcome.ok ? Promise.resolve(value) : Promise.reject(outcome.error);
   }
 
   /** Closes `context` after its body threw `error`, and rethrows it; a write failure is an `error` event. */
@@ -226,15 +234,15 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
     const outcome: Outcome | undefined = context[finish](true);
     if (outcome === undefined) {
       return context.close().then(
-        () => Promise.reject(error as Error),
+        () => Promise.reject(error),
         (writeError: unknown) => {
           this.#fail(writeError, context);
-          return Promise.reject(error as Error);
+          return Promise.reject(error);
         },
       );
     }
     if (!outcome.ok) this.#fail(outcome.error, context);
-    return Promise.reject(error as Error);
+    return Promise.reject(error);
   }
 
   /**
@@ -288,7 +296,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
       super.removeListener(event, fn, context, once);
     } else {
       for (const guard of super.listeners(event) as unknown as Guard[]) {
-        if (guard[LISTENER] === fn) super.removeListener(event, guard as Listener<E>, context, once);
+        if (guard[LISTENER] === fn) super.removeListener(event, guard as unknown as Stored<E>, context, once);
       }
     }
     return this.#counted(event);
@@ -336,8 +344,9 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
     const scoped = this.#scope.current();
     if (scoped === undefined) return NOWHERE;
     const list = scoped.list;
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of -- no iterator on the add() path
     for (let i = 0; i < list.length; i += 1) {
-      if ((list[i] as StatusContext).closed) return reach(list.filter((c) => !c.closed));
+      if (list[i]?.closed === true) return reach(list.filter((c) => !c.closed));
     }
     return scoped;
   }
@@ -377,7 +386,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    * Wraps a listener so that its failure, thrown or rejected, becomes an `error` event instead
    * of reaching the caller of `emit()`; the failure of an `error` listener goes to stderr.
    */
-  #guard<E extends StatusBusEvent>(event: E, fn: Listener<E>): Listener<E> {
+  #guard<E extends StatusBusEvent>(event: E, fn: Listener<E>): Stored<E> {
     if (typeof event !== 'string' || !Object.hasOwn(this.#listening, event)) {
       throw new TypeError(
         `a status bus has no ${describeValue(event)} event: listen to one of ${Object.keys(this.#listening).join(', ')}`,
@@ -396,7 +405,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
             );
           }
         : (failure: unknown) => {
-            this.#fail(failure, undefined, `a ${String(event)} listener failed`);
+            this.#fail(failure, undefined, `a ${event} listener failed`);
           };
     const settle = (result: unknown, a: unknown): void => {
       if (isThenable(result)) {
@@ -436,7 +445,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
             }
     ) as Guard;
     guard[LISTENER] = listener;
-    return guard as unknown as Listener<E>;
+    return guard as unknown as Stored<E>;
   }
 }
 

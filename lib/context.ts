@@ -162,7 +162,7 @@ export class StatusContext implements Writer {
           })
         : outcome.ok
           ? Promise.resolve(outcome.status)
-          : Promise.reject(outcome.error as Error);
+          : Promise.reject(outcome.error);
     return this.#closing;
   }
 

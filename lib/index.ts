@@ -12,7 +12,7 @@ export {
   type StatusName,
 } from './status.js';
 export { MemoryUnit, type Unit } from './unit.js';
-export { StatusBus, type StatusBusEvent, type StatusBusEvents } from './bus.js';
+export { StatusBus, type StatusBusEvent, type StatusBusEvents, type StatusBusListener } from './bus.js';
 export { StatusContext, type ContextOptions } from './context.js';
 export { ReconcilerError, type ErrorType, type OnErrorWrapper } from './on-error.js';
 export { add, bus, context, onError, open } from './default.js';

@@ -84,7 +84,7 @@ export function checkOptions(value: unknown, where: string, allowed: readonly st
   if (!isPlainObject(value)) {
     throw new TypeError(`${where} must be a plain object such as { ${allowed.join(', ')} }, got ${describeValue(value)}`);
   }
-  const options = value as Record<string, unknown>;
+  const options = value;
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
       throw new TypeError(`${where} has an unknown option "${key}": expected ${allowed.join(', ')}`);

@@ -69,7 +69,7 @@ export function wrapOnError(
       throw new TypeError(`onError() wraps a function or decorates a method, got ${describeValue(fn)}`);
     }
     if (decorated !== undefined) {
-      const kind = (decorated as { kind?: unknown } | null)?.kind;
+      const kind = (decorated as { kind?: unknown }).kind;
       if (kind !== 'method') {
         throw new TypeError(
           `onError() decorates methods only, got a decorator context of kind ${describeValue(kind)}`,

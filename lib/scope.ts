@@ -36,6 +36,6 @@ export class Scope<T> {
 
   /** Runs `fn` with `value` as this scope's current value, for everything `fn` starts. */
   run<R>(value: T, fn: () => R): R {
-    return storage.run({ owner: this as Scope<unknown>, value, outer: storage.getStore() }, fn);
+    return storage.run({ owner: this, value, outer: storage.getStore() }, fn);
   }
 }

@@ -24,7 +24,7 @@ describe('status contexts', () => {
   beforeEach(() => {
     bus = new StatusBus();
     warnings = sinon.spy((_message: string): void => undefined);
-    errors = sinon.spy((_error: Error, _context?: StatusContext | undefined): void => undefined);
+    errors = sinon.spy((_error: Error, _context?: StatusContext  ): void => undefined);
     bus.on('warning', warnings);
     bus.on('error', errors);
   });

@@ -80,8 +80,8 @@ describe('async scoping (beyond)', () => {
     };
     const units = [new MemoryUnit(), new MemoryUnit()];
     await Promise.all([
-      bus.context(units[0] as MemoryUnit, () => library.connect()),
-      bus.context(units[1] as MemoryUnit, () => undefined),
+      bus.context(units[0]!, () => library.connect()),
+      bus.context(units[1]!, () => undefined),
     ]);
     expect(texts(units[0]?.history ?? [])).to.deep.equal(['waiting: Waiting for the database']);
     expect(texts(units[1]?.history ?? [])).to.deep.equal(['active: Ready']);

@@ -38,7 +38,7 @@ describe('status values', () => {
 
   it('reads "name: message" as a string', () => {
     expect(String(new BlockedStatus('Add a database'))).to.equal('blocked: Add a database');
-    expect(`${new WaitingStatus('Waiting for db')}`).to.equal('waiting: Waiting for db');
+    expect(new WaitingStatus('Waiting for db').toString()).to.equal('waiting: Waiting for db');
   });
 
   it('equals a status of the same class and message only', () => {
@@ -60,7 +60,7 @@ describe('status values', () => {
     expect(isStatus(new ActiveStatus())).to.equal(true);
     expect(isStatus(new ErrorStatus('hook failed'))).to.equal(true);
     for (const value of [{ name: 'blocked', message: '' }, null, undefined, 'blocked', 1, []]) {
-      expect(isStatus(value), String(value)).to.equal(false);
+      expect(isStatus(value), JSON.stringify(value)).to.equal(false);
     }
   });
 

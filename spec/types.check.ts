@@ -74,5 +74,5 @@ export async function typeSpec(): Promise<void> {
   status.onError(waiting, 'TypeError');
   const unknown = new UnknownStatus();
 
-  void [n, s, t, out, wrong, unknown];
+  [n, s, t, out, wrong, unknown];
 }

@@ -69,7 +69,7 @@ export class HookToolUnit implements Unit {
     try {
       value = settable(status, 'HookToolUnit.setStatus() status');
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     }
     const write = this.#tail.then(() => this.#write(value));
     this.#tail = write.catch(() => undefined);

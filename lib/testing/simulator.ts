@@ -165,7 +165,7 @@ export class HookToolsSimulator {
   async statusHistory(options: { application?: boolean } = {}): Promise<StatusBase[]> {
     const application = options.application === true;
     return (await this.#records())
-      .filter((call) => call.status !== undefined && call.status.application === application)
+      .filter((call) => call.status?.application === application)
       .map((call) => StatusBase.fromName(call.status?.status as StatusName, call.status?.message ?? ''));
   }
 
@@ -221,7 +221,9 @@ export class HookToolsSimulator {
   /** Removes a relation, as when it is broken. */
   async removeRelation(id: string): Promise<void> {
     await this.#update((state) => {
-      for (const relations of Object.values(state.relations)) delete relations[id];
+      for (const [endpoint, relations] of Object.entries(state.relations)) {
+        state.relations[endpoint] = Object.fromEntries(Object.entries(relations).filter(([key]) => key !== id));
+      }
     });
   }
 
@@ -312,6 +314,6 @@ function checkOptions(options: unknown): SimulatorOptions {
   return {
     ...(leader === undefined ? {} : { leader }),
     ...(unitName === undefined ? {} : { unitName }),
-    ...(config === undefined ? {} : { config: config as Record<string, unknown> }),
+    ...(config === undefined ? {} : { config }),
   };
 }

@@ -7,7 +7,6 @@ import {
   HookToolError,
   HookToolUnit,
   MaintenanceStatus,
-  type SettableStatusName,
   StatusBase,
   StatusBus,
   type StatusContext,
@@ -43,7 +42,7 @@ describe('injected faults (property-based)', function () {
           const fn = (status: StatusBase, _contexts: readonly StatusContext[]): unknown => {
             seen[i]?.push(status);
             if (listener.fails === 'throws') throw failures[i];
-            if (listener.fails === 'rejects') return Promise.reject(failures[i] as Error);
+            if (listener.fails === 'rejects') return Promise.reject(failures[i]!);
             return undefined;
           };
           if (listener.once) bus.once(listener.event, fn);
@@ -66,7 +65,7 @@ describe('injected faults (property-based)', function () {
           const all = added.filter((s) => s.name === listener.event);
           const expected = listener.once ? all.slice(0, 1) : all;
           expect(seen[i]).to.deep.equal(expected);
-          if (listener.fails !== 'no') expectedErrors = expectedErrors.concat(expected.map(() => failures[i] as Error));
+          if (listener.fails !== 'no') expectedErrors = expectedErrors.concat(expected.map(() => failures[i]!));
         });
         const sort = (list: Error[]): string[] => list.map((e) => e.message).sort();
         expect(sort(errors)).to.deep.equal(sort(expectedErrors));
@@ -122,7 +121,7 @@ describe('injected faults (property-based)', function () {
                   if (step === 'await') {
                     await new Promise((resolve) => setTimeout(resolve, 1));
                   } else {
-                    const status = StatusBase.fromName(step as SettableStatusName, `#${String(added.length)}`);
+                    const status = StatusBase.fromName(step, `#${String(added.length)}`);
                     added.push(status);
                     bus.add(status);
                   }
