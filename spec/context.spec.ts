@@ -438,6 +438,10 @@ describe('status contexts', () => {
     it('refuses options that are not an object, and exit or error statuses that cannot be set', async () => {
       const unit = new MemoryUnit();
       expect(() => bus.open(unit, 5 as unknown as object)).to.throw(TypeError, 'status context options must be a plain object such as { exitStatus, errorStatus }, got a number (5)');
+      expect(() => bus.open(unit, { exitstatus: new ActiveStatus() } as object)).to.throw(
+        TypeError,
+        'status context options has an unknown option "exitstatus": expected exitStatus, errorStatus',
+      );
       expect(() => bus.open(unit, { exitStatus: new UnknownStatus() })).to.throw(TypeError, /the exitStatus option cannot be unknown/);
       expect(() => bus.open(unit, { errorStatus: new ErrorStatus() })).to.throw(TypeError, /the errorStatus option cannot be error/);
       expect(() => bus.open(unit, { exitStatus: 'active' as unknown as ActiveStatus })).to.throw(TypeError, /the exitStatus option must be a status/);

@@ -5,7 +5,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { checkOptions as checkShape, describeValue, isPlainObject } from '../input.js';
 import { StatusBase, type StatusName } from '../status.js';
-import { readState, withLock, writeState } from './hook-tool.js';
 
 /** The hook tools a simulator provides. */
 export const SIMULATED_TOOLS = [
@@ -71,6 +70,19 @@ interface RecordedCall extends HookToolCall {
 }
 
 const TOOL_SCRIPT = fileURLToPath(new URL('./hook-tool.js', import.meta.url));
+
+type Tool = typeof import('./hook-tool.js');
+type State = ReturnType<Tool['readState']>;
+
+/**
+ * The tool module's state helpers, for this process. Loaded under a URL of its own (the query)
+ * so that this process's copy and the tool processes' copies stay apart: tools that a loader
+ * or a coverage tool sees twice under one name would be measured wrong.
+ */
+let helpers: Promise<Tool> | undefined;
+function tool(): Promise<Tool> {
+  return (helpers ??= import(`${pathToFileURL(TOOL_SCRIPT).href}?in-process`) as Promise<Tool>);
+}
 
 /**
  * A folder of fake Juju hook tools that behave like Juju's and record every call: run a hook,
@@ -280,12 +292,13 @@ export class HookToolsSimulator {
       .sort((a, b) => a.sequence - b.sequence);
   }
 
-  async #state(): Promise<ReturnType<typeof readState>> {
-    return Promise.resolve(withLock(this.#root, () => readState(this.#root)));
+  async #state(): Promise<State> {
+    const { withLock, readState } = await tool();
+    return withLock(this.#root, () => readState(this.#root));
   }
 
-  async #update(change: (state: ReturnType<typeof readState>) => void): Promise<void> {
-    await Promise.resolve();
+  async #update(change: (state: State) => void): Promise<void> {
+    const { withLock, readState, writeState } = await tool();
     withLock(this.#root, () => {
       const state = readState(this.#root);
       change(state);
