@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'docs/', 'coverage/', 'examples/webapp/dist/', 'node_modules/'] },
+  { ignores: ['dist/', 'docs/', 'coverage/', 'examples/webapp/dist/', 'node_modules/', '.readme-check/'] },
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,
   {

@@ -55,7 +55,6 @@ export type StatusBusEvent = keyof StatusBusEvents;
 export type StatusBusListener<E extends StatusBusEvent> = (...args: EventEmitter.ArgumentMap<StatusBusEvents>[E]) => unknown;
 /** The listener type eventemitter3 stores. */
 type Stored<E extends StatusBusEvent> = EventEmitter.EventListener<StatusBusEvents, E>;
-type Listener<E extends StatusBusEvent> = StatusBusListener<E>;
 
 /** What a guard remembers of the listener it protects. */
 const LISTENER: unique symbol = Symbol('listener');
@@ -272,23 +271,35 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
     return wrapOnError(this, status, errorTypes);
   }
 
-  override on<E extends StatusBusEvent>(event: E, fn: Listener<E>, context?: unknown): this {
+  /**
+   * Adds a listener for `event`. A listener that throws or rejects does not reach the caller
+   * of `add()`: its failure becomes one `error` event.
+   *
+   * @throws TypeError for an event the bus does not have, or a listener that is not a function.
+   */
+  override on<E extends StatusBusEvent>(event: E, fn: StatusBusListener<E>, context?: unknown): this {
     super.on(event, this.#guard(event, fn), context);
     return this.#counted(event);
   }
 
-  override addListener<E extends StatusBusEvent>(event: E, fn: Listener<E>, context?: unknown): this {
+  /** The same as {@link StatusBus.on}. */
+  override addListener<E extends StatusBusEvent>(event: E, fn: StatusBusListener<E>, context?: unknown): this {
     return this.on(event, fn, context);
   }
 
-  override once<E extends StatusBusEvent>(event: E, fn: Listener<E>, context?: unknown): this {
+  /** Adds a listener that is removed after its first call; guarded as {@link StatusBus.on}. */
+  override once<E extends StatusBusEvent>(event: E, fn: StatusBusListener<E>, context?: unknown): this {
     super.once(event, this.#guard(event, fn), context);
     return this.#counted(event);
   }
 
+  /**
+   * Removes the listeners of `event` that are `fn` (all of them when `fn` is absent), with
+   * eventemitter3's `context` and `once` filters.
+   */
   override removeListener<E extends StatusBusEvent>(
     event: E,
-    fn?: Listener<E>,
+    fn?: StatusBusListener<E>,
     context?: unknown,
     once?: boolean,
   ): this {
@@ -302,18 +313,21 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
     return this.#counted(event);
   }
 
-  override off<E extends StatusBusEvent>(event: E, fn?: Listener<E>, context?: unknown, once?: boolean): this {
+  /** The same as {@link StatusBus.removeListener}. */
+  override off<E extends StatusBusEvent>(event: E, fn?: StatusBusListener<E>, context?: unknown, once?: boolean): this {
     return this.removeListener(event, fn, context, once);
   }
 
+  /** Removes every listener of `event`, or of every event. */
   override removeAllListeners(event?: StatusBusEvent): this {
     super.removeAllListeners(event);
     for (const name of Object.keys(this.#listening) as StatusBusEvent[]) this.#counted(name);
     return this;
   }
 
-  override listeners<E extends StatusBusEvent>(event: E): Listener<E>[] {
-    return (super.listeners(event) as unknown as Guard[]).map((guard) => guard[LISTENER] as Listener<E>);
+  /** The listeners of `event`, as they were registered. */
+  override listeners<E extends StatusBusEvent>(event: E): StatusBusListener<E>[] {
+    return (super.listeners(event) as unknown as Guard[]).map((guard) => guard[LISTENER] as StatusBusListener<E>);
   }
 
   /** Registers `context` and returns the scope frame its body runs in. */
@@ -386,7 +400,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    * Wraps a listener so that its failure, thrown or rejected, becomes an `error` event instead
    * of reaching the caller of `emit()`; the failure of an `error` listener goes to stderr.
    */
-  #guard<E extends StatusBusEvent>(event: E, fn: Listener<E>): Stored<E> {
+  #guard<E extends StatusBusEvent>(event: E, fn: StatusBusListener<E>): Stored<E> {
     if (typeof event !== 'string' || !Object.hasOwn(this.#listening, event)) {
       throw new TypeError(
         `a status bus has no ${describeValue(event)} event: listen to one of ${Object.keys(this.#listening).join(', ')}`,

@@ -1,5 +1,5 @@
 import { checkOptions } from './input.js';
-import { type WriteQueue, type Writer, finalWritten, queueOf, writeFailed } from './queue.js';
+import { type WriteQueue, finalWritten, queueOf, writeFailed } from './queue.js';
 import {
   ActiveStatus,
   type BlockedStatus,
@@ -88,7 +88,7 @@ let opened = 0;
  * } // closed here: the unit now shows it
  * ```
  */
-export class StatusContext implements Writer {
+export class StatusContext {
   /** The unit this context publishes to. */
   readonly unit: Unit;
   /** Published on close when nothing blocked or waiting was added. */

@@ -9,6 +9,7 @@ export {
   isStatus,
   type SettableStatus,
   type SettableStatusName,
+  type StatusByName,
   type StatusName,
 } from './status.js';
 export { MemoryUnit, type Unit } from './unit.js';

@@ -9,9 +9,19 @@ export type ErrorType = abstract new (...args: never[]) => unknown;
  * (TC39) method decorator.
  */
 export interface OnErrorWrapper {
-  /** Wraps `fn`, keeping its signature: sync stays sync, async stays async. */
+  /**
+   * Wraps `fn`, keeping its signature: sync stays sync, async stays async.
+   *
+   * @typeParam F - the wrapped function's type, which the wrapper keeps.
+   */
   <F extends (...args: never[]) => unknown>(fn: F): F;
-  /** Decorates a class method: `@onError(status) async method() { … }`. */
+  /**
+   * Decorates a class method: `@onError(status) async method() { … }`.
+   *
+   * @typeParam This - the class the method belongs to.
+   * @typeParam Args - the method's parameters.
+   * @typeParam Return - what the method returns.
+   */
   <This, Args extends unknown[], Return>(
     method: (this: This, ...args: Args) => Return,
     context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => Return>,
@@ -24,6 +34,7 @@ export interface OnErrorWrapper {
  * cleanly: catch it around the work, log it, and let the context publish the status.
  */
 export class ReconcilerError extends Error {
+  /** Always `'ReconcilerError'`. */
   override readonly name = 'ReconcilerError';
   /** The status that was added for this error. */
   readonly status: SettableStatus;

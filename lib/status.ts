@@ -114,11 +114,17 @@ export class ErrorStatus extends StatusBase {
 
 /** The status class of each Juju status name. */
 export interface StatusByName {
+  /** `'active'` names an {@link ActiveStatus}. */
   active: ActiveStatus;
+  /** `'blocked'` names a {@link BlockedStatus}. */
   blocked: BlockedStatus;
+  /** `'maintenance'` names a {@link MaintenanceStatus}. */
   maintenance: MaintenanceStatus;
+  /** `'waiting'` names a {@link WaitingStatus}. */
   waiting: WaitingStatus;
+  /** `'unknown'` names an {@link UnknownStatus}. */
   unknown: UnknownStatus;
+  /** `'error'` names an {@link ErrorStatus}. */
   error: ErrorStatus;
 }
 

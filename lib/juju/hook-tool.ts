@@ -11,7 +11,10 @@ export const MAX_ARGUMENT_BYTES = 131_071;
 /** The default time a hook tool may take before it is stopped. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-/** Why a hook tool call failed. */
+/**
+ * Why a hook tool call failed: not on `PATH`, a non-zero exit, killed by a signal, stopped
+ * after its time-out, or an argument too long to pass.
+ */
 export type HookToolFailure = 'missing' | 'exit' | 'signal' | 'timeout' | 'too-long';
 
 /** Options shared by everything that runs hook tools. */
@@ -32,9 +35,13 @@ export interface HookToolOptions {
  * argument longer than the system allows; refused before any process started).
  */
 export class HookToolError extends Error {
+  /** Always `'HookToolError'`. */
   override readonly name = 'HookToolError';
+  /** The hook tool, such as `'status-set'`. */
   readonly tool: string;
+  /** The arguments it was given (an over-long one shortened). */
   readonly args: readonly string[];
+  /** Which way it failed; see {@link HookToolFailure}. */
   readonly failure: HookToolFailure;
   /** The tool's exit code, or `null` when it did not exit by itself. */
   readonly exitCode: number | null;

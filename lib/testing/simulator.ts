@@ -39,13 +39,15 @@ export interface HookToolCall {
 export interface LogLine {
   /** `TRACE`, `DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`. */
   readonly level: string;
+  /** The line, its words joined by spaces as `juju-log` joins them. */
   readonly message: string;
 }
 
 /** How the next call of a tool fails. */
 export interface InjectedFailure {
-  /** Exit with this code (default 1) and `stderr` (default `ERROR injected failure`). */
+  /** Exit with this code (default 1). */
   exitCode?: number;
+  /** Write this on stderr (default `ERROR injected failure`), as Juju writes `ERROR <why>`. */
   stderr?: string;
   /** Kill the tool with this signal instead, as the OOM killer or an operator might. */
   signal?: (typeof SIGNALS)[number];
@@ -86,7 +88,7 @@ function tool(): Promise<Tool> {
 
 /**
  * A folder of fake Juju hook tools that behave like Juju's and record every call: run a hook,
- * or a {@link HookToolUnit}, against it by passing {@link HookToolsSimulator.env} as the
+ * or a `HookToolUnit`, against it by passing {@link HookToolsSimulator.env} as the
  * process environment. Charm authors test their charms with it across a real process
  * boundary, the way Python authors use ops' testing harness.
  *
