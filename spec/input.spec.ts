@@ -4,7 +4,9 @@ import { expect } from 'chai';
 
 import { checkOptions, describeValue, isPlainObject, messageOf } from '../lib/input.js';
 
-class Port {}
+class Port {
+  readonly number = 8080;
+}
 
 describe('describing bad input', () => {
   const cases: [string, unknown, string][] = [
@@ -24,7 +26,9 @@ describe('describing bad input', () => {
     ['a plain object', { a: 1 }, 'a plain object'],
     ['an object without prototype', Object.create(null), 'a plain object'],
     ['a class instance', new Port(), 'a Port instance'],
-    ['an instance of an anonymous class', new (class {})(), 'an object'],
+    ['an instance of an anonymous class', new (class {
+      readonly anonymous = true;
+    })(), 'an object'],
   ];
   for (const [label, value, described] of cases) {
     it(`names ${label} as "${described}"`, () => {
