@@ -95,7 +95,7 @@ const NOWHERE: Reach = reach([]);
  * ```ts
  * import { StatusBus, MemoryUnit, BlockedStatus } from 'charms-contextual-status';
  * const bus = new StatusBus();
- * bus.on('blocked', (s, contexts) => console.log(`blocked: ${s.message} (${contexts.length} contexts)`));
+ * bus.on('blocked', (s, contexts) => console.info(`blocked: ${s.message} (${contexts.length} contexts)`));
  * const unit = new MemoryUnit();
  * await bus.context(unit, () => bus.add(new BlockedStatus('Add a database')));
  * String(unit.status); // 'blocked: Add a database'
