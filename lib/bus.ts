@@ -8,7 +8,7 @@ import {
   finish,
   receive,
 } from './context.js';
-import { describeValue, messageOf } from './input.js';
+import { describeValue, isThenable, messageOf } from './input.js';
 import { type OnErrorWrapper, type ErrorType, wrapOnError } from './on-error.js';
 import { Scope } from './scope.js';
 import type {
@@ -463,13 +463,6 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 function asError(failure: unknown): Error {
   if (failure instanceof Error) return failure;

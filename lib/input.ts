@@ -92,3 +92,17 @@ export function checkOptions(value: unknown, where: string, allowed: readonly st
   }
   return options;
 }
+
+/**
+ * True for a promise or any object with a `then` method: what a unit's write or a listener may
+ * return to say that it finishes later. A getter on `then` that throws is the caller's to catch.
+ *
+ * @internal
+ */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

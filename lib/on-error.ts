@@ -1,4 +1,4 @@
-import { describeValue, messageOf } from './input.js';
+import { describeValue, isThenable, messageOf } from './input.js';
 import { type SettableStatus, type StatusBase, settable } from './status.js';
 
 /** A class whose instances `onError` recognizes with `instanceof`, such as `TypeError`. */
@@ -95,8 +95,8 @@ export function wrapOnError(
       } catch (error) {
         return fail(error);
       }
-      if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-        return (result as PromiseLike<unknown>).then(undefined, fail);
+      if (isThenable(result)) {
+        return result.then(undefined, fail);
       }
       return result;
     };

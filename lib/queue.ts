@@ -1,3 +1,4 @@
+import { isThenable } from './input.js';
 import type { StatusBase } from './status.js';
 import type { Unit } from './unit.js';
 
@@ -119,13 +120,6 @@ export class WriteQueue {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== undefined &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 const queues = new WeakMap<Unit, WriteQueue>();
 

@@ -29,7 +29,8 @@ export interface HookToolOptions {
  * A Juju hook tool (`status-set`, `juju-log`, …) could not do what was asked, with everything
  * needed to see why: the tool, its arguments, its exit code or signal, and Juju's `ERROR` line.
  *
- * `failure` says which way it failed: `'missing'` (not on `PATH`: not inside a hook),
+ * `failure` says which way it failed: `'missing'` (not on `PATH`, so not inside a hook; or
+ * there but not runnable),
  * `'exit'` (Juju refused: exit 2 is a bad argument, 1 a failure such as "this unit is not the
  * leader"), `'signal'` (killed), `'timeout'` (stopped after `timeoutMs`), or `'too-long'` (an
  * argument longer than the system allows; refused before any process started).
@@ -156,7 +157,10 @@ function describeFailure(
       signal: error.signal,
     });
   }
-  return new HookToolError(`${tool} could not be run: ${error.message}`, { ...base, failure: 'missing' });
+  return new HookToolError(`${tool} is on PATH but could not be run (${String(error.code)}): ${error.message}`, {
+    ...base,
+    failure: 'missing',
+  });
 }
 
 /**

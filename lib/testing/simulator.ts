@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { checkOptions as checkShape, describeValue, isPlainObject } from '../input.js';
+import { checkOptions, describeValue, isPlainObject } from '../input.js';
 import { StatusBase, type StatusName } from '../status.js';
 
 /** The hook tools a simulator provides. */
@@ -131,7 +131,7 @@ export class HookToolsSimulator {
    * @throws TypeError for options of the wrong shape.
    */
   static async create(options: SimulatorOptions = {}): Promise<HookToolsSimulator> {
-    const { leader = false, unitName = 'app/0', config = {} } = checkOptions(options);
+    const { leader = false, unitName = 'app/0', config = {} } = simulatorOptions(options);
     const root = await mkdtemp(join(tmpdir(), 'juju-hook-tools-'));
     const bin = join(root, 'bin');
     await mkdir(bin);
@@ -212,7 +212,7 @@ export class HookToolsSimulator {
 
   /** Sets the charm configuration that `config-get` serves. */
   async setConfig(config: Record<string, unknown>): Promise<void> {
-    const checked = checkOptions({ config }).config ?? {};
+    const checked = simulatorOptions({ config }).config ?? {};
     await this.#update((state) => {
       state.config = checked;
     });
@@ -246,7 +246,7 @@ export class HookToolsSimulator {
     if (!(SIMULATED_TOOLS as readonly unknown[]).includes(tool)) {
       throw new TypeError(`failNext() takes one of ${SIMULATED_TOOLS.join(', ')}, got ${describeValue(tool)}`);
     }
-    const { exitCode, stderr, signal, hang } = checkShape(failure, 'failNext() failure', ['exitCode', 'stderr', 'signal', 'hang']);
+    const { exitCode, stderr, signal, hang } = checkOptions(failure, 'failNext() failure', ['exitCode', 'stderr', 'signal', 'hang']);
     if (exitCode !== undefined && (typeof exitCode !== 'number' || !Number.isInteger(exitCode) || exitCode < 1 || exitCode > 255)) {
       throw new TypeError(`failNext() exitCode must be an integer from 1 to 255, got ${describeValue(exitCode)}`);
     }
@@ -315,8 +315,8 @@ function stringEntries(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
-function checkOptions(options: unknown): SimulatorOptions {
-  const { leader, unitName, config } = checkShape(options, 'simulator options', ['leader', 'unitName', 'config']);
+function simulatorOptions(options: unknown): SimulatorOptions {
+  const { leader, unitName, config } = checkOptions(options, 'simulator options', ['leader', 'unitName', 'config']);
   if (leader !== undefined && typeof leader !== 'boolean') {
     throw new TypeError(`the leader option must be true or false, got ${describeValue(leader)}`);
   }

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sinon from 'sinon';
 
 import {
@@ -173,6 +176,19 @@ describe('HookToolUnit (against the simulator\'s executables)', function () {
       const error = await unit.setStatus(new ActiveStatus()).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(HookToolError).with.property('message', 'status-set was not found on PATH: is this running inside a Juju hook?');
       expect(error).to.have.property('failure', 'missing');
+    });
+
+    it('a tool that is there but not executable says it could not be run', async () => {
+      const folder = await mkdtemp(join(tmpdir(), 'not-executable-'));
+      try {
+        await writeFile(join(folder, 'status-set'), '#!/bin/sh\n', { mode: 0o644 });
+        const unit = new HookToolUnit({ env: { PATH: folder } });
+        const error = await unit.setStatus(new ActiveStatus()).catch((e: unknown) => e);
+        expect(error).to.be.instanceOf(HookToolError).with.property('failure', 'missing');
+        expect((error as Error).message).to.match(/^status-set is on PATH but could not be run \(EACCES\): /);
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
     });
 
     it('exit 2 says Juju refused the arguments', async () => {
