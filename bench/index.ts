@@ -79,14 +79,22 @@ async function round(): Promise<void> {
   // 2. add(blocked) inside an open context: one from open() (bus-wide, as in Python), and one
   //    from a context() body, which also looks up the caller's async scope.
   const bus = new StatusBus();
-  const loopAdd = (target: StatusBus, status: StatusBase) => (n: number): void => {
-    for (let i = 0; i < n; i += 1) target.add(status);
-  };
+  const loopAdd =
+    (target: StatusBus, status: StatusBase) =>
+    (n: number): void => {
+      for (let i = 0; i < n; i += 1) target.add(status);
+    };
   const opened = bus.open(lastOnly());
-  record('add(blocked), open() context', '× emit', nsPerOp(size, loopAdd(bus, blocked)) / limit, { target: '≤ 2.0×', limit: 2 });
+  record('add(blocked), open() context', '× emit', nsPerOp(size, loopAdd(bus, blocked)) / limit, {
+    target: '≤ 2.0×',
+    limit: 2,
+  });
   await opened.close();
   await bus.context(lastOnly(), () => {
-    record('add(blocked), context() body', '× emit', nsPerOp(size, loopAdd(bus, blocked)) / limit, { target: '≤ 2.0×', limit: 2 });
+    record('add(blocked), context() body', '× emit', nsPerOp(size, loopAdd(bus, blocked)) / limit, {
+      target: '≤ 2.0×',
+      limit: 2,
+    });
   });
 
   // 3. The same with one logging listener on the bus. It does as little as the limit's
@@ -97,19 +105,29 @@ async function round(): Promise<void> {
     lines += 1;
   });
   const loggedOpen = logged.open(lastOnly());
-  record('+ 1 listener, open() context', '× emit', nsPerOp(size, loopAdd(logged, blocked)) / limit, { target: '≤ 3.0×', limit: 3 });
+  record('+ 1 listener, open() context', '× emit', nsPerOp(size, loopAdd(logged, blocked)) / limit, {
+    target: '≤ 3.0×',
+    limit: 3,
+  });
   await loggedOpen.close();
   await logged.context(lastOnly(), () => {
-    record('+ 1 listener, context() body', '× emit', nsPerOp(size, loopAdd(logged, blocked)) / limit, { target: '≤ 3.0×', limit: 3 });
+    record('+ 1 listener, context() body', '× emit', nsPerOp(size, loopAdd(logged, blocked)) / limit, {
+      target: '≤ 3.0×',
+      limit: 3,
+    });
   });
   if (lines === 0) throw new Error('the logging listener never ran');
 
   // 4. add(maintenance) written through to a synchronous unit.
   const unit = lastOnly();
   await bus.context(unit, () => {
-    record('add(maintenance) → sync unit', '× emit', nsPerOp(size, loopAdd(bus, maintenance)) / limit, { target: '≤ 4.0×', limit: 4 });
+    record('add(maintenance) → sync unit', '× emit', nsPerOp(size, loopAdd(bus, maintenance)) / limit, {
+      target: '≤ 4.0×',
+      limit: 4,
+    });
   });
-  if (unit.last !== new ActiveStatus('Ready') && unit.last?.name !== 'active') throw new Error('the context did not close');
+  if (unit.last !== new ActiveStatus('Ready') && unit.last?.name !== 'active')
+    throw new Error('the context did not close');
 
   // 5. A whole context(unit, body) with one add: open, run, close.
   const whole = lastOnly();
@@ -119,10 +137,15 @@ async function round(): Promise<void> {
       quiet.add(blocked);
     });
   }
-  record('context(unit, body) with one add', 'µs', Number(process.hrtime.bigint() - start) / contextSize / 1000, {
-    target: '≤ 1.5 µs',
-    limit: 1.5,
-  });
+  record(
+    'context(unit, body) with one add',
+    'µs',
+    Number(process.hrtime.bigint() - start) / contextSize / 1000,
+    {
+      target: '≤ 1.5 µs',
+      limit: 1.5,
+    },
+  );
 }
 
 /** Heap retained by one open context after many blocked adds: it keeps the first only. */
@@ -150,9 +173,13 @@ async function burst(): Promise<{ calls: number; seconds: number }> {
     const bus = new StatusBus();
     const unit = new HookToolUnit({ env: simulator.env });
     const start = process.hrtime.bigint();
-    await bus.context(unit, () => {
-      for (let i = 1; i <= 100; i += 1) bus.add(new MaintenanceStatus(`Step ${String(i)} of 100`));
-    }, { exitStatus: new ActiveStatus('Done') });
+    await bus.context(
+      unit,
+      () => {
+        for (let i = 1; i <= 100; i += 1) bus.add(new MaintenanceStatus(`Step ${String(i)} of 100`));
+      },
+      { exitStatus: new ActiveStatus('Done') },
+    );
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     return { calls: (await simulator.calls('status-set')).length, seconds };
   } finally {
@@ -163,14 +190,18 @@ async function burst(): Promise<{ calls: number; seconds: number }> {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? NaN)
+    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
 }
 
-const fmt = (value: number): string => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+const fmt = (value: number): string =>
+  value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 
 for (let r = 0; r < rounds; r += 1) await round();
 const heap = await retained();
-if (heap !== undefined) record('heap retained, 1M blocked adds', 'KiB', heap, { target: '< 1024 KiB', limit: 1024 });
+if (heap !== undefined)
+  record('heap retained, 1M blocked adds', 'KiB', heap, { target: '< 1024 KiB', limit: 1024 });
 const { calls, seconds } = await burst();
 record('status-set calls, 100 updates + final', 'calls', calls, { target: '≤ 3', limit: 3 });
 record('wall time, 100 updates + final', 's', seconds, { target: '< 0.5 s', limit: 0.5 });
@@ -187,11 +218,23 @@ const rows = [...figures.values()].map((f) => {
   const med = median(f.samples);
   const strict = f.name.startsWith('heap') || f.name.startsWith('wall');
   const met = f.limit === undefined || quick ? '' : (strict ? med < f.limit : med <= f.limit) ? 'yes' : 'NO';
-  return [f.name, `${fmt(med)} ${f.unit}`, fmt(Math.min(...f.samples)), fmt(Math.max(...f.samples)), f.target ?? '', met, python[f.name] ?? ''];
+  return [
+    f.name,
+    `${fmt(med)} ${f.unit}`,
+    fmt(Math.min(...f.samples)),
+    fmt(Math.max(...f.samples)),
+    f.target ?? '',
+    met,
+    python[f.name] ?? '',
+  ];
 });
 const header = ['figure', 'median', 'min', 'max', 'target', 'met', 'for comparison'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-const line = (r: string[]): string => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+const line = (r: string[]): string =>
+  r
+    .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+    .join('  ')
+    .trimEnd();
 console.log(
   `charms-contextual-status benchmark (${quick ? 'quick: one cold round at small sizes, so the figures mean nothing; it only proves the benchmark runs' : `${String(rounds)} interleaved rounds`}; Node ${process.version})\n`,
 );
@@ -203,8 +246,13 @@ console.log(
     benchmark: 'charms-contextual-status',
     quick,
     node: process.version,
-    figures: Object.fromEntries([...figures.values()].map((f) => [f.name, { unit: f.unit, median: median(f.samples), samples: f.samples, target: f.target ?? null }])),
+    figures: Object.fromEntries(
+      [...figures.values()].map((f) => [
+        f.name,
+        { unit: f.unit, median: median(f.samples), samples: f.samples, target: f.target ?? null },
+      ]),
+    ),
   }),
 );
 if (heap === undefined) console.log('(heap figure skipped: run with node --expose-gc)');
-if (kept === undefined) throw new Error('the limit\'s listener never ran');
+if (kept === undefined) throw new Error("the limit's listener never ran");

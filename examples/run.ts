@@ -19,7 +19,11 @@ interface Step {
 
 const script: Step[] = [
   { hook: 'install', note: 'deployed without a port' },
-  { hook: 'config-changed', note: 'juju config webapp port=8080', before: (s) => s.setConfig({ port: 8080 }) },
+  {
+    hook: 'config-changed',
+    note: 'juju config webapp port=8080',
+    before: (s) => s.setConfig({ port: 8080 }),
+  },
   {
     hook: 'database-relation-joined',
     note: 'juju integrate webapp postgresql',
@@ -33,7 +37,8 @@ const script: Step[] = [
   {
     hook: 'database-relation-changed',
     note: 'postgresql is ready',
-    before: (s) => s.setRelation('database:1', { 'postgresql/0': { endpoint: '10.0.0.7:5432', ready: 'true' } }),
+    before: (s) =>
+      s.setRelation('database:1', { 'postgresql/0': { endpoint: '10.0.0.7:5432', ready: 'true' } }),
   },
   { hook: 'update-status', note: 'periodic check' },
 ];
@@ -78,14 +83,17 @@ try {
   const table = [header, ...rows.filter((r) => !r[0].startsWith('#'))];
   const widths = [0, 1, 2].map((i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
   const line = (r: [string, string, string, string]): string =>
-    r[0].startsWith('#') ? r[0] :
-    `${r[0].padEnd(widths[0] ?? 0)}  ${r[1].padEnd(widths[1] ?? 0)}  ${r[2].padEnd(widths[2] ?? 0)}  ${r[3]}`.trimEnd();
+    r[0].startsWith('#')
+      ? r[0]
+      : `${r[0].padEnd(widths[0] ?? 0)}  ${r[1].padEnd(widths[1] ?? 0)}  ${r[2].padEnd(widths[2] ?? 0)}  ${r[3]}`.trimEnd();
   console.log(`Status timeline of webapp/0 (${String(script.length)} hooks, each a separate process)\n`);
   console.log(line(header));
   for (const row of rows) console.log(line(row));
   const calls = await simulator.calls('status-set');
   const logs = await simulator.logs();
-  console.log(`\n${String(calls.length)} status-set calls, ${String(logs.length)} juju-log lines. Final status: ${String(await simulator.status())}`);
+  console.log(
+    `\n${String(calls.length)} status-set calls, ${String(logs.length)} juju-log lines. Final status: ${String(await simulator.status())}`,
+  );
 } finally {
   await simulator.cleanup();
 }

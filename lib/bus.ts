@@ -1,25 +1,19 @@
 import { EventEmitter } from 'eventemitter3';
 
+import { type ContextOptions, StatusContext } from './context.js';
+import { adopt, describeValue, messageOf } from './input.js';
+import { type Guard, LISTENER, guard, isGuard } from './listeners.js';
+import { type ErrorType, type OnErrorWrapper, type ReconcilerError, wrapOnError } from './on-error.js';
+import { Reach } from './scope.js';
 import {
-  type ContextHost,
-  type ContextOptions,
-  type Outcome,
-  StatusContext,
-  finish,
-  receive,
-} from './context.js';
-import { describeValue, isThenable, messageOf } from './input.js';
-import { type OnErrorWrapper, type ErrorType, wrapOnError } from './on-error.js';
-import { Scope } from './scope.js';
-import type {
-  ActiveStatus,
-  BlockedStatus,
-  MaintenanceStatus,
-  SettableStatus,
-  StatusBase,
-  WaitingStatus,
+  type ActiveStatus,
+  type BlockedStatus,
+  type MaintenanceStatus,
+  type SettableStatus,
+  type StatusBase,
+  type WaitingStatus,
+  settable,
 } from './status.js';
-import { settable } from './status.js';
 import type { Unit } from './unit.js';
 
 /**
@@ -39,6 +33,8 @@ export interface StatusBusEvents {
   open: (context: StatusContext) => void;
   /** A context closed and published `status`, its final status. */
   resolved: (status: StatusBase, context: StatusContext) => void;
+  /** `onError` turned an expected error into a status: `.cause` is the error, `.status` the status. */
+  expected: (error: ReconcilerError) => void;
   /** Misuse that must not break flow: an add outside any context, a nested context, an add to a closed context. */
   warning: (message: string) => void;
   /** A failure that must not break flow: a listener failed, a maintenance write failed. */
@@ -52,31 +48,27 @@ export type StatusBusEvent = keyof StatusBusEvents;
  * A listener for event `E`. It may be async: a promise it returns that rejects is an `error`
  * event, as a throw is. What it returns is otherwise ignored.
  */
-export type StatusBusListener<E extends StatusBusEvent> = (...args: EventEmitter.ArgumentMap<StatusBusEvents>[E]) => unknown;
+export type StatusBusListener<E extends StatusBusEvent> = (
+  ...args: EventEmitter.ArgumentMap<StatusBusEvents>[E]
+) => unknown;
+
+/** How many arguments each event is emitted with: the one list of event names at run time. */
+const ARITY: Readonly<Record<StatusBusEvent, 1 | 2 | 'error'>> = {
+  maintenance: 2,
+  blocked: 2,
+  waiting: 2,
+  active: 2,
+  open: 1,
+  resolved: 2,
+  expected: 1,
+  warning: 1,
+  error: 'error',
+};
+
 /** The listener type eventemitter3 stores. */
 type Stored<E extends StatusBusEvent> = EventEmitter.EventListener<StatusBusEvents, E>;
-
-/** What a guard remembers of the listener it protects. */
-const LISTENER: unique symbol = Symbol('listener');
-type Guard = ((this: unknown, a: unknown, b: unknown) => void) & { [LISTENER]: AnyListener };
-type AnyListener = (this: unknown, a?: unknown, b?: unknown) => unknown;
-
-/**
- * A set of contexts an `add()` reaches, outermost first: `list` to deliver to, and `view`, a
- * frozen copy of it for listeners (who must not be able to change what later adds reach).
- * Kept as a pair because V8 iterates a frozen array far slower than a plain one, and this is
- * the `add()` path.
- */
-interface Reach {
-  readonly list: readonly StatusContext[];
-  readonly view: readonly StatusContext[];
-}
-
-function reach(list: readonly StatusContext[]): Reach {
-  return { list, view: Object.freeze([...list]) };
-}
-
-const NOWHERE: Reach = reach([]);
+/** `emit` for a status event, whose name and status the compiler cannot pair. */
+type EmitStatus = (event: string, status: StatusBase, contexts: readonly StatusContext[]) => boolean;
 
 /**
  * The status bus: where code reports status conditions, and where contexts and listeners
@@ -102,52 +94,12 @@ const NOWHERE: Reach = reach([]);
  * ```
  */
 export class StatusBus extends EventEmitter<StatusBusEvents> {
-  readonly #scope = new Scope<Reach>();
-  /** Contexts made with `open()` and not yet closed, in opening order. Replaced, never mutated. */
-  #global: Reach = NOWHERE;
-  /** How many `context()` contexts are open: while none is, `add()` skips the scope lookup. */
-  #scoped = 0;
-  readonly #host: ContextHost;
-  /**
-   * How many listeners each event has, kept by the methods that add and remove them, so that
-   * `add()` skips emitting an event nobody listens to: the emitter's dispatch is shared by
-   * every emitter in the process, and calling it is most of what an unheard `add()` costs.
-   */
-  readonly #listening: Record<StatusBusEvent, number> = {
-    maintenance: 0,
-    blocked: 0,
-    waiting: 0,
-    active: 0,
-    open: 0,
-    resolved: 0,
-    warning: 0,
-    error: 0,
-  };
-
-  constructor() {
-    super();
-    this.#host = {
-      announce: (status, contexts) => {
-        this.#announce(status, contexts);
-      },
-      release: (context) => {
-        if (this.#global.list.includes(context)) {
-          this.#global = reach(this.#global.list.filter((c) => c !== context));
-        } else {
-          this.#scoped -= 1;
-        }
-      },
-      resolved: (status, context) => {
-        this.emit('resolved', status, context);
-      },
-      fail: (error, context) => {
-        this.#fail(error, context);
-      },
-      warn: (message) => {
-        this.#warn(message);
-      },
-    };
-  }
+  /** Which contexts an `add()` reaches, from wherever it is made. */
+  readonly #reach = new Reach<StatusContext>();
+  /** An `add()` is being delivered: one made meanwhile (by a unit or listener) waits its turn. */
+  #delivering = false;
+  /** Adds made while one was being delivered, as status and contexts pairs, in order. */
+  readonly #backlog: (SettableStatus | readonly StatusContext[])[] = [];
 
   /**
    * Reports a status condition. Synchronous; never throws for a valid status.
@@ -160,18 +112,29 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    * context is a `warning`, not an error: a library may report status whether or not its
    * caller keeps a context.
    *
+   * An `add()` made while another is being delivered (from a unit's `setStatus` or a listener)
+   * is delivered right after it, so that every unit and listener sees statuses in one order.
+   *
    * @throws TypeError when `status` is not an active, blocked, maintenance or waiting status.
    */
   add(status: StatusBase): void {
     const value = settable(status, 'add() status');
-    const { list, view } = this.#reached();
-    if (list.length === 0) {
-      this.#warn(`could not add status outside of a status context: ${String(value)}`);
+    const contexts = this.#reach.reached();
+    if (contexts.length === 0) this.#outside(value);
+    if (this.#delivering) {
+      this.#backlog.push(value, contexts);
+      return;
     }
-    // An indexed loop: for-of would allocate an iterator on every add.
-    // eslint-disable-next-line @typescript-eslint/prefer-for-of
-    for (let i = 0; i < list.length; i += 1) list[i]?.[receive](value);
-    this.#announce(value, view);
+    this.#delivering = true;
+    try {
+      this.#deliver(value, contexts);
+      for (let i = 0; i < this.#backlog.length; i += 2) {
+        this.#deliver(this.#backlog[i] as SettableStatus, this.#backlog[i + 1] as readonly StatusContext[]);
+      }
+    } finally {
+      this.#backlog.length = 0;
+      this.#delivering = false;
+    }
   }
 
   /**
@@ -180,8 +143,10 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    *
    * The context receives the statuses added by `body` and by everything `body` starts, and
    * nothing from work running beside it: two `context()` calls running at once never see each
-   * other's statuses. If the final write fails, the promise rejects with that failure, unless
-   * `body` threw, in which case `body`'s error wins and the write failure is emitted as `error`.
+   * other's statuses. A thenable `body` returns is adopted inside the body's scope, so the work
+   * it does when awaited reaches the context too. If the final write fails, the promise
+   * rejects with that failure, unless `body` threw, in which case `body`'s error wins and the
+   * write failure is emitted as `error`.
    *
    * @example
    * ```ts
@@ -194,60 +159,37 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    * });
    * ```
    */
-  context<T>(unit: Unit, body: () => T | Promise<T>, options?: ContextOptions): Promise<Awaited<T>> {
+  context<T>(unit: Unit, body: () => T | PromiseLike<T>, options?: ContextOptions): Promise<Awaited<T>> {
     let context: StatusContext;
-    let result: T | Promise<T>;
     try {
       if (typeof body !== 'function') {
         throw new TypeError(`the body of a status context must be a function, got ${describeValue(body)}`);
       }
-      context = new StatusContext(this.#host, unit, options);
+      context = this.#open(unit, options);
     } catch (error) {
       return Promise.reject(error);
     }
-    const frame = this.#open(context);
-    this.#scoped += 1;
+    let value: unknown;
+    let later: Promise<unknown> | undefined;
     try {
-      result = this.#scope.run(frame, body);
+      this.#reach.run(context, () => {
+        value = body();
+        later = adopt(value); // inside the scope: the thenable's own work reaches the context
+      });
     } catch (error) {
       return this.#failed(context, error);
     }
-    // A synchronous body on a synchronous unit finishes here, with one promise in all: each
-    // promise costs more than the rest of a context while AsyncLocalStorage is in use.
-    if (!isThenable(result)) return this.#returned(context, result as Awaited<T>);
-    return Promise.resolve(result).then(
-      (value) => this.#returned(context, value),
+    if (later === undefined) return this.#returned(context, value as Awaited<T>);
+    return later.then(
+      (result) => this.#returned(context, result as Awaited<T>),
       (error: unknown) => this.#failed(context, error),
     );
-  }
-
-  /** Closes `context` after its body returned `value`; rejects if the final write failed. */
-  #returned<V>(context: StatusContext, value: V): Promise<V> {
-    const outcome: Outcome | undefined = context[finish](false);
-    if (outcome === undefined) return context.close().then(() => value);
-    return outcome.ok ? Promise.resolve(value) : Promise.reject(outcome.error);
-  }
-
-  /** Closes `context` after its body threw `error`, and rethrows it; a write failure is an `error` event. */
-  #failed(context: StatusContext, error: unknown): Promise<never> {
-    const outcome: Outcome | undefined = context[finish](true);
-    if (outcome === undefined) {
-      return context.close().then(
-        () => Promise.reject(error),
-        (writeError: unknown) => {
-          this.#fail(writeError, context);
-          return Promise.reject(error);
-        },
-      );
-    }
-    if (!outcome.ok) this.#fail(outcome.error, context);
-    return Promise.reject(error);
   }
 
   /**
    * Opens a context on `unit` that receives every status added on this bus until it is
    * closed, from wherever it is added (as in the Python original). Close it with
-   * `await ctx.close()`, or let `await using` do so.
+   * `await ctx.close()` (`{ failed: true }` when the work failed), or let `await using` do so.
    *
    * @example
    * ```ts
@@ -257,10 +199,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    * ```
    */
   open(unit: Unit, options?: ContextOptions): StatusContext {
-    const context = new StatusContext(this.#host, unit, options);
-    this.#open(context);
-    this.#global = reach([...this.#global.list, context]);
-    return context;
+    return this.#open(unit, options, true);
   }
 
   /**
@@ -278,24 +217,28 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    * @throws TypeError for an event the bus does not have, or a listener that is not a function.
    */
   override on<E extends StatusBusEvent>(event: E, fn: StatusBusListener<E>, context?: unknown): this {
-    super.on(event, this.#guard(event, fn), context);
-    return this.#counted(event);
+    return super.on(event, this.#guard(event, fn), context);
   }
 
   /** The same as {@link StatusBus.on}. */
-  override addListener<E extends StatusBusEvent>(event: E, fn: StatusBusListener<E>, context?: unknown): this {
+  override addListener<E extends StatusBusEvent>(
+    event: E,
+    fn: StatusBusListener<E>,
+    context?: unknown,
+  ): this {
     return this.on(event, fn, context);
   }
 
   /** Adds a listener that is removed after its first call; guarded as {@link StatusBus.on}. */
   override once<E extends StatusBusEvent>(event: E, fn: StatusBusListener<E>, context?: unknown): this {
-    super.once(event, this.#guard(event, fn), context);
-    return this.#counted(event);
+    return super.once(event, this.#guard(event, fn), context);
   }
 
   /**
    * Removes the listeners of `event` that are `fn` (all of them when `fn` is absent), with
    * eventemitter3's `context` and `once` filters.
+   *
+   * @throws TypeError for an event the bus does not have, or a listener that is not a function.
    */
   override removeListener<E extends StatusBusEvent>(
     event: E,
@@ -303,97 +246,119 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
     context?: unknown,
     once?: boolean,
   ): this {
-    if (fn === undefined || LISTENER in fn) {
-      super.removeListener(event, fn, context, once);
-    } else {
-      for (const guard of super.listeners(event) as unknown as Guard[]) {
-        if (guard[LISTENER] === fn) super.removeListener(event, guard as unknown as Stored<E>, context, once);
-      }
+    checkEvent(event);
+    // eventemitter3 removes a `once` listener by its guard: see lib/listeners.ts.
+    if (fn === undefined || isGuard(fn)) return super.removeListener(event, fn, context, once);
+    if (typeof fn !== 'function') {
+      throw new TypeError(`off() takes the listener to remove, a function, got ${describeValue(fn)}`);
     }
-    return this.#counted(event);
+    for (const stored of super.listeners(event) as unknown as Guard[]) {
+      if (stored[LISTENER] === fn) super.removeListener(event, stored, context, once);
+    }
+    return this;
   }
 
   /** The same as {@link StatusBus.removeListener}. */
-  override off<E extends StatusBusEvent>(event: E, fn?: StatusBusListener<E>, context?: unknown, once?: boolean): this {
+  override off<E extends StatusBusEvent>(
+    event: E,
+    fn?: StatusBusListener<E>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
     return this.removeListener(event, fn, context, once);
-  }
-
-  /** Removes every listener of `event`, or of every event. */
-  override removeAllListeners(event?: StatusBusEvent): this {
-    super.removeAllListeners(event);
-    for (const name of Object.keys(this.#listening) as StatusBusEvent[]) this.#counted(name);
-    return this;
   }
 
   /** The listeners of `event`, as they were registered. */
   override listeners<E extends StatusBusEvent>(event: E): StatusBusListener<E>[] {
-    return (super.listeners(event) as unknown as Guard[]).map((guard) => guard[LISTENER] as StatusBusListener<E>);
-  }
-
-  /** Registers `context` and returns the scope frame its body runs in. */
-  #open(context: StatusContext): Reach {
-    const reached = this.#reached().list;
-    if (reached.length > 0) {
-      this.#warn(
-        `already in a status context (${String(reached.length)} open): opening another one anyway; both receive every status added`,
-      );
-    }
-    const frame = reach([...this.#liveScoped().list, context]);
-    this.emit('open', context);
-    return frame;
-  }
-
-  /** The contexts an `add()` from the caller reaches, outermost first. */
-  #reached(): Reach {
-    const global = this.#global;
-    const scoped = this.#liveScoped();
-    if (global.list.length === 0) return scoped;
-    if (scoped.list.length === 0) return global;
-    return reach([...global.list, ...scoped.list].sort((a, b) => a.sequence - b.sequence));
-  }
-
-  /** The caller's `context()` frame, without the contexts that have closed since. */
-  #liveScoped(): Reach {
-    if (this.#scoped === 0) return NOWHERE;
-    const scoped = this.#scope.current();
-    if (scoped === undefined) return NOWHERE;
-    const list = scoped.list;
-    // eslint-disable-next-line @typescript-eslint/prefer-for-of -- no iterator on the add() path
-    for (let i = 0; i < list.length; i += 1) {
-      if (list[i]?.closed === true) return reach(list.filter((c) => !c.closed));
-    }
-    return scoped;
-  }
-
-  #counted(event: StatusBusEvent): this {
-    if (event in this.#listening) this.#listening[event] = super.listenerCount(event);
-    return this;
-  }
-
-  #announce(status: SettableStatus, contexts: readonly StatusContext[]): void {
-    if (this.#listening[status.name] === 0) return;
-    // A cast, because the compiler cannot pair a union of names with a union of statuses.
-    (this.emit as (event: string, status: StatusBase, contexts: readonly StatusContext[]) => boolean)(
-      status.name,
-      status,
-      contexts,
+    return (super.listeners(event) as unknown as Guard[]).map(
+      (stored) => stored[LISTENER] as StatusBusListener<E>,
     );
   }
 
-  #warn(message: string): void {
-    if (this.#listening.warning === 0) console.warn(`charms-contextual-status: ${message}`);
+  /**
+   * Emits a status event for statuses a context added to itself alone.
+   *
+   * @internal
+   */
+  announce(status: SettableStatus, contexts: readonly StatusContext[]): void {
+    (this.emit as EmitStatus)(status.name, status, contexts);
+  }
+
+  /**
+   * A context began closing: it is reached no more.
+   *
+   * @internal
+   */
+  released(context: StatusContext): void {
+    this.#reach.close(context);
+  }
+
+  /**
+   * A failure that must not break flow: the `error` event, or stderr when nobody listens.
+   *
+   * @internal
+   */
+  failed(failure: unknown, context?: StatusContext, what = 'a status write failed'): void {
+    const error = asError(failure);
+    if (this.listenerCount('error') === 0) console.error(`charms-contextual-status: ${what}:`, error);
+    else if (context === undefined) this.emit('error', error);
+    else this.emit('error', error, context);
+  }
+
+  /**
+   * Misuse that must not break flow: the `warning` event, or stderr when nobody listens.
+   *
+   * @internal
+   */
+  warned(message: string): void {
+    if (this.listenerCount('warning') === 0) console.warn(`charms-contextual-status: ${message}`);
     else this.emit('warning', message);
   }
 
-  #fail(failure: unknown, context?: StatusContext, what = 'a status write failed'): void {
-    const error = asError(failure);
-    if (this.#listening.error === 0) {
-      console.error(`charms-contextual-status: ${what}:`, error);
-    } else if (context === undefined) {
-      this.emit('error', error);
-    } else {
-      this.emit('error', error, context);
+  /** Makes a context, warns if it nests in another, makes it reachable, emits `open`. */
+  #open(unit: unknown, options: unknown, global = false): StatusContext {
+    const context = StatusContext.create(this, unit, options);
+    const around = this.#reach.reached().length;
+    if (around > 0) {
+      this.warned(
+        `already in a status context (${String(around)} open): opening another one anyway; both receive every status added`,
+      );
     }
+    if (global) this.#reach.open(context);
+    this.emit('open', context);
+    return context;
+  }
+
+  /** Closes `context` after its body returned `value`; rejects if the final write failed. */
+  #returned<V>(context: StatusContext, value: V): Promise<V> {
+    return context.close().then(() => value);
+  }
+
+  /** Closes `context` after its body threw `error`, and rethrows it; a write failure is an `error` event. */
+  #failed(context: StatusContext, error: unknown): Promise<never> {
+    return context.close({ failed: true }).then(
+      () => Promise.reject(error as Error),
+      (writeError: unknown) => {
+        this.failed(writeError, context);
+        return Promise.reject(error);
+      },
+    );
+  }
+
+  #deliver(status: SettableStatus, contexts: readonly StatusContext[]): void {
+    // An indexed loop: for-of would allocate an iterator on every add.
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of
+    for (let i = 0; i < contexts.length; i += 1) contexts[i]?.receive(status);
+    (this.emit as EmitStatus)(status.name, status, contexts);
+  }
+
+  #outside(status: SettableStatus): void {
+    const closed = this.#reach.closedScope();
+    this.warned(
+      closed === undefined
+        ? `could not add status outside of a status context: ${String(status)}`
+        : `could not add status: its status context has closed (${String(closed)}), so nothing receives ${String(status)}`,
+    );
   }
 
   /**
@@ -401,15 +366,10 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    * of reaching the caller of `emit()`; the failure of an `error` listener goes to stderr.
    */
   #guard<E extends StatusBusEvent>(event: E, fn: StatusBusListener<E>): Stored<E> {
-    if (typeof event !== 'string' || !Object.hasOwn(this.#listening, event)) {
-      throw new TypeError(
-        `a status bus has no ${describeValue(event)} event: listen to one of ${Object.keys(this.#listening).join(', ')}`,
-      );
-    }
+    checkEvent(event);
     if (typeof fn !== 'function') {
       throw new TypeError(`a listener for the ${event} event must be a function, got ${describeValue(fn)}`);
     }
-    const listener = fn as unknown as AnyListener;
     const failed =
       event === 'error'
         ? (failure: unknown, original: unknown) => {
@@ -419,50 +379,20 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
             );
           }
         : (failure: unknown) => {
-            this.#fail(failure, undefined, `a ${event} listener failed`);
+            this.failed(failure, undefined, `a ${event} listener failed`);
           };
-    const settle = (result: unknown, a: unknown): void => {
-      if (isThenable(result)) {
-        result.then(undefined, (failure: unknown) => {
-          failed(failure, a);
-        });
-      }
-    };
-    // One guard per arity, so that a listener sees exactly its event's arguments without the
-    // guard reading `arguments` on every call; only `error` is emitted with one or two.
-    const guard = (
-      event === 'error'
-        ? function (this: unknown, a: unknown, b: unknown): void {
-            try {
-              const result = arguments.length < 2 ? listener.call(this, a) : listener.call(this, a, b);
-              if (result !== undefined) settle(result, a);
-            } catch (failure) {
-              failed(failure, a);
-            }
-          }
-        : event === 'open' || event === 'warning'
-          ? function (this: unknown, a: unknown): void {
-              try {
-                const result = listener.call(this, a);
-                if (result !== undefined) settle(result, a);
-              } catch (failure) {
-                failed(failure, a);
-              }
-            }
-          : function (this: unknown, a: unknown, b: unknown): void {
-              try {
-                const result = listener.call(this, a, b);
-                if (result !== undefined) settle(result, a);
-              } catch (failure) {
-                failed(failure, a);
-              }
-            }
-    ) as Guard;
-    guard[LISTENER] = listener;
-    return guard as unknown as Stored<E>;
+    return guard(fn as (this: unknown, ...args: unknown[]) => unknown, ARITY[event], failed);
   }
 }
 
+function checkEvent(event: unknown): asserts event is StatusBusEvent {
+  if (typeof event !== 'string' || !Object.hasOwn(ARITY, event)) {
+    const name = typeof event === 'string' ? JSON.stringify(event) : describeValue(event);
+    throw new TypeError(
+      `a status bus has no ${name} event: listen to one of ${Object.keys(ARITY).join(', ')}`,
+    );
+  }
+}
 
 function asError(failure: unknown): Error {
   if (failure instanceof Error) return failure;

@@ -1,14 +1,20 @@
-import { checkOptions } from './input.js';
-import { type WriteQueue, finalWritten, queueOf, writeFailed } from './queue.js';
+import type { StatusBus } from './bus.js';
+import { BOOLEAN, type Rule, adopt, checkOptions, describeValue, listOf, rule } from './input.js';
+import { type WriteQueue, queueOf } from './queue.js';
+import { shared } from './registry.js';
 import {
   ActiveStatus,
   type BlockedStatus,
   type SettableStatus,
   type StatusBase,
+  StatusBase as Status,
+  UnknownStatus,
   type WaitingStatus,
+  isStatus,
   settable,
+  SETTABLE_NAMES,
 } from './status.js';
-import { type Unit, checkUnit } from './unit.js';
+import { MemoryUnit, type Unit, checkUnit } from './unit.js';
 
 declare global {
   // Declared here as well as in TypeScript's esnext.disposable lib (and @types/node), so that a
@@ -18,52 +24,75 @@ declare global {
   }
 }
 
-/** How a context resolves when nothing blocked or waiting was added. */
+/** How a context resolves. */
 export interface ContextOptions {
   /**
-   * Published on close when nothing blocked or waiting was added.
-   * Default: `new ActiveStatus('Ready')`, as in the Python original.
+   * Published on close when nothing blocked or waiting was added. Default:
+   * `new ActiveStatus('Ready')`, as in the Python original.
+   *
+   * - A function is called once, at close, so the exit status can say what the work found
+   *   (`Serving on :8080`).
+   * - `'unchanged'` leaves the unit showing what it showed before the context: a context that
+   *   wrote nothing writes nothing; one that wrote (maintenance, active) restores the status
+   *   the unit showed before its first write (read then with `unit.getStatus()`), or
+   *   `ActiveStatus('Ready')` where the unit cannot tell or showed `unknown` or `error`. For
+   *   actions: an action never resets a Blocked unit to Active.
    */
-  exitStatus?: StatusBase;
+  exitStatus?: StatusBase | (() => StatusBase) | 'unchanged';
   /**
-   * Published instead of `exitStatus` when the body of `context()` throws and nothing blocked
-   * or waiting was added. Unset: `exitStatus`, as in the Python original, which reports a
-   * failed hook as Active.
+   * Published instead of the exit status when the work failed (the body of `context()` threw,
+   * or `close({ failed: true })`) and nothing blocked or waiting was added. Unset: the exit
+   * status, as in the Python original, which reports a failed hook as Active.
    */
   errorStatus?: StatusBase;
+  /**
+   * When several conditions are open, say so in the published message: the kind and first
+   * message of the resolution, then how many others are open, naming as many as fit within
+   * the 120 characters `juju status` shows, e.g. `Add a database (+2 more: Set "port"; Waiting
+   * for peers)`. Default `false`.
+   */
+  summary?: boolean;
 }
 
-/**
- * What a context needs from the bus it belongs to.
- *
- * @internal
- */
-export interface ContextHost {
-  /** Announce a status added to this context alone, as the bus announces its own adds. */
-  announce(status: SettableStatus, contexts: readonly StatusContext[]): void;
-  /** The context stopped receiving: the bus stops sending to it. */
-  release(context: StatusContext): void;
-  /** The context published its final status. */
-  resolved(status: StatusBase, context: StatusContext): void;
-  /** A failure that must not break flow: the `error` event. */
-  fail(error: unknown, context: StatusContext): void;
-  /** Misuse that must not break flow: the `warning` event. */
-  warn(message: string): void;
+/** Options of {@link StatusContext.close}. */
+export interface CloseOptions {
+  /** The work failed: publish `errorStatus`, if set, when nothing blocked or waiting was added. */
+  failed?: boolean;
 }
 
-/** @internal Delivers a status added on the bus to a context. */
-export const receive: unique symbol = Symbol('receive');
-/**
- * @internal Begins closing (`failed`: the body threw, so `errorStatus` applies) and returns the
- * outcome of the final write if it is already known, as it is with a synchronous unit. Lets
- * `context()` finish without a promise per step.
- */
-export const finish: unique symbol = Symbol('finish');
+const SETTABLE_STATUS = `an ${listOf(SETTABLE_NAMES)} status (unknown and error are read from Juju, never set)`;
+const settableRule: Rule<SettableStatus> = rule(
+  SETTABLE_STATUS,
+  (v) => isStatus(v) && v.name !== 'unknown' && v.name !== 'error',
+);
+const OPTIONS = {
+  exitStatus: rule<SettableStatus | (() => StatusBase) | 'unchanged'>(
+    `${SETTABLE_STATUS}, a function returning one, or "unchanged"`,
+    (v) => v === 'unchanged' || typeof v === 'function' || settableRule.test(v),
+  ),
+  errorStatus: settableRule,
+  summary: BOOLEAN,
+};
+const CLOSE_OPTIONS = { failed: BOOLEAN };
 
-/** @internal How a context's final write went. */
-export type Outcome = { readonly ok: true; readonly status: StatusBase } | { readonly ok: false; readonly error: unknown };
+const READY = new ActiveStatus('Ready');
+/** How many distinct conditions a context keeps: enough for any charm, bounded for any loop. */
+const MAX_CONDITIONS = 100;
+/** The width of the message column of `juju status`. */
+const SUMMARY_WIDTH = 120;
 
-let opened = 0;
+/** Contexts of this process that are open, for the report at exit. */
+const unclosed = shared('open contexts', () => {
+  const open = new Set<{ readonly unit: Unit }>();
+  process.once('exit', () => {
+    if (open.size === 0) return;
+    const units = [...open].map((c) => unitName(c.unit));
+    console.error(
+      `charms-contextual-status: ${String(open.size)} status context${open.size === 1 ? ' was' : 's were'} still open at exit and never published a final status; the unit keeps showing a stale status (units: ${units.join(', ')}). Close every open() context, or use context().`,
+    );
+  });
+  return open;
+});
 
 /**
  * A piece of work whose statuses end in one resolved final status on a unit.
@@ -74,8 +103,7 @@ let opened = 0;
  * most telling one should remain once the work is over. On close the context publishes the
  * first blocked status if any, else the first waiting one, else its exit status.
  *
- * Make one with `context()` (scoped to a body) or `open()` (open until closed), never with
- * `new`.
+ * Make one with `context()` (scoped to a body) or `open()` (open until closed).
  *
  * @example
  * ```ts
@@ -91,39 +119,64 @@ let opened = 0;
 export class StatusContext {
   /** The unit this context publishes to. */
   readonly unit: Unit;
-  /** Published on close when nothing blocked or waiting was added. */
-  readonly exitStatus: SettableStatus;
-  /** Published instead of `exitStatus` when the body failed; see {@link ContextOptions}. */
+  /** Published on close when nothing blocked or waiting was added; see {@link ContextOptions}. */
+  readonly exitStatus: SettableStatus | (() => StatusBase) | 'unchanged';
+  /** Published instead of the exit status when the work failed; see {@link ContextOptions}. */
   readonly errorStatus: SettableStatus | undefined;
-  /** @internal Opening order on this process, for listing contexts outermost first. */
-  readonly sequence: number;
+  /** Whether the published message summarizes every open condition; see {@link ContextOptions}. */
+  readonly summary: boolean;
 
-  readonly #host: ContextHost;
+  /** The bus that delivers to this context, and that hears what it publishes. */
+  readonly #bus: StatusBus;
+  /** The unit's writes, in order, shared with every other context writing to it. */
   readonly #queue: WriteQueue;
   /** This context alone, for announcing its own adds without allocating. */
   readonly #self: readonly StatusContext[];
+  /** Distinct blocked and waiting statuses, in order; the first of each kind wins. */
+  readonly #conditions: SettableStatus[] = [];
   #blocked: BlockedStatus | undefined;
   #waiting: WaitingStatus | undefined;
-  #closed = false;
-  #outcome: Outcome | undefined;
+  #wrote = false;
+  /** With `exitStatus: 'unchanged'`: what the unit showed before the first write, once read. */
+  #prior: StatusBase | Promise<StatusBase | undefined> | undefined;
   #closing: Promise<StatusBase> | undefined;
-  #settle: { resolve(status: StatusBase): void; reject(error: unknown): void } | undefined;
 
-  /** @internal Use `context()` or `open()`. */
-  constructor(host: ContextHost, unit: unknown, options: unknown) {
+  private constructor(bus: StatusBus, unit: unknown, options: unknown) {
     this.unit = checkUnit(unit, 'the unit of a status context');
-    const { exitStatus, errorStatus } = contextOptions(options);
+    const {
+      exitStatus = READY,
+      errorStatus,
+      summary = false,
+    } = checkOptions(options, 'status context options', OPTIONS);
     this.exitStatus = exitStatus;
     this.errorStatus = errorStatus;
-    this.sequence = ++opened;
-    this.#host = host;
+    this.summary = summary;
+    this.#bus = bus;
     this.#queue = queueOf(this.unit);
     this.#self = Object.freeze([this]);
+    unclosed.add(this);
+  }
+
+  /**
+   * Makes a context for `bus`; the bus then makes it reachable.
+   *
+   * @internal
+   */
+  static create(bus: StatusBus, unit: unknown, options: unknown): StatusContext {
+    return new StatusContext(bus, unit, options);
   }
 
   /** True once `close()` has begun: the context receives nothing more. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#closing !== undefined;
+  }
+
+  /**
+   * The distinct blocked and waiting statuses added, in order (equal ones once; at most 100
+   * kept): every open problem, not only the one the context publishes.
+   */
+  get conditions(): readonly SettableStatus[] {
+    return Object.freeze([...this.#conditions]);
   }
 
   /**
@@ -134,35 +187,44 @@ export class StatusContext {
    */
   add(status: StatusBase): void {
     const value = settable(status, 'StatusContext.add() status');
-    if (this.#closed) {
-      this.#host.warn(`could not add status to a closed status context: ${String(value)}`);
+    if (this.closed) {
+      this.#bus.warned(`could not add status to a closed status context (${String(this)}): ${String(value)}`);
       return;
     }
-    this[receive](value);
-    this.#host.announce(value, this.#self);
+    this.receive(value);
+    this.#bus.announce(value, this.#self);
   }
 
-  /** What `close()` would publish now: the first blocked, else the first waiting, else `exitStatus`. */
-  resolve(): SettableStatus {
-    return this.#blocked ?? this.#waiting ?? this.exitStatus;
+  /**
+   * What `close()` would publish now if the work succeeded: the first blocked, else the first
+   * waiting, else the exit status. `undefined` when only the close can tell: the exit status
+   * is a function (called once, at close) or `'unchanged'`.
+   */
+  resolve(): SettableStatus | undefined {
+    const condition = this.#blocked ?? this.#waiting;
+    if (condition !== undefined) return this.#summarized(condition);
+    return typeof this.exitStatus === 'object' ? this.exitStatus : undefined;
   }
 
   /**
    * Stops receiving, waits for the unit's pending writes, writes the final status, emits
    * `resolved` and resolves to the final status. Idempotent: every call returns the same
-   * promise. Rejects with the unit's error when the final write fails.
+   * promise, and the first call's options hold. Rejects with the unit's error when the final
+   * write fails.
+   *
+   * @param options - `{ failed: true }` says the work failed, so that `errorStatus` applies:
+   *   the way to use `errorStatus` with `open()`.
+   * @throws TypeError (as a rejection) for options of the wrong shape.
    */
-  close(): Promise<StatusBase> {
+  close(options?: CloseOptions): Promise<StatusBase> {
     if (this.#closing !== undefined) return this.#closing;
-    const outcome = this[finish](false);
-    this.#closing =
-      outcome === undefined
-        ? new Promise<StatusBase>((resolve, reject) => {
-            this.#settle = { resolve, reject };
-          })
-        : outcome.ok
-          ? Promise.resolve(outcome.status)
-          : Promise.reject(outcome.error);
+    let failed: boolean;
+    try {
+      failed = checkOptions(options, 'close() options', CLOSE_OPTIONS).failed ?? false;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#closing = this.#close(failed);
     return this.#closing;
   }
 
@@ -171,69 +233,159 @@ export class StatusContext {
     await this.close();
   }
 
-  /** @internal */
-  [finish](failed: boolean): Outcome | undefined {
-    if (!this.#closed) {
-      this.#closed = true;
-      this.#host.release(this);
-      const final =
-        this.#blocked ??
-        this.#waiting ??
-        (failed && this.errorStatus !== undefined ? this.errorStatus : this.exitStatus);
-      this.#queue.write(final, this, true);
-    }
-    return this.#outcome;
+  /** `StatusContext(open, MemoryUnit)`, for logs and warnings. */
+  toString(): string {
+    return `StatusContext(${this.closed ? 'closed' : 'open'}, ${unitName(this.unit)})`;
   }
 
-  /** @internal */
-  [receive](status: SettableStatus): void {
-    switch (status.name) {
-      case 'blocked':
-        this.#blocked ??= status;
-        return;
-      case 'waiting':
-        this.#waiting ??= status;
-        return;
-      default:
-        this.#queue.write(status, this, false);
-    }
-  }
-
-  /** @internal */
-  [writeFailed](_status: StatusBase, error: unknown, final: boolean): void {
-    if (!final) {
-      this.#host.fail(error, this);
+  /**
+   * Takes a status added on the bus: writes maintenance and active at once, keeps blocked and
+   * waiting. A context that has begun closing takes nothing (a sync unit may close it while an
+   * `add()` is being delivered).
+   *
+   * @internal
+   */
+  receive(status: SettableStatus): void {
+    if (this.closed) return;
+    if (status.name === 'blocked' || status.name === 'waiting') {
+      if (status.name === 'blocked') this.#blocked ??= status;
+      else this.#waiting ??= status;
+      const conditions = this.#conditions;
+      if (conditions.length < MAX_CONDITIONS && !conditions.some((c) => c.equals(status)))
+        conditions.push(status);
       return;
     }
-    this.#outcome = { ok: false, error };
-    this.#settle?.reject(error);
+    this.#beforeWrite();
+    try {
+      const landed = this.#queue.write(status, false);
+      if (landed !== undefined) {
+        landed.then(undefined, (error: unknown) => {
+          this.#bus.failed(error, this);
+        });
+      }
+    } catch (error) {
+      this.#bus.failed(error, this);
+    }
   }
 
-  /** @internal */
-  [finalWritten](status: StatusBase): void {
-    this.#outcome = { ok: true, status };
-    this.#host.resolved(status, this);
-    this.#settle?.resolve(status);
+  /** With `exitStatus: 'unchanged'`, reads what the unit shows before the first write. */
+  #beforeWrite(): void {
+    if (this.#wrote) return;
+    this.#wrote = true;
+    if (this.exitStatus !== 'unchanged') return;
+    try {
+      const getStatus = (this.unit as { getStatus?: unknown }).getStatus;
+      if (typeof getStatus !== 'function') return;
+      const answer: unknown = getStatus.call(this.unit);
+      const later = adopt(answer);
+      this.#prior =
+        later === undefined
+          ? (answer as StatusBase)
+          : later.then(
+              (status) => status as StatusBase,
+              (error: unknown) => {
+                this.#bus.failed(error, this);
+                return undefined;
+              },
+            );
+    } catch (error) {
+      this.#bus.failed(error, this);
+    }
   }
 
-  /** `StatusContext(open)` or `StatusContext(closed)`, for logs. */
-  toString(): string {
-    return `StatusContext(${this.#closed ? 'closed' : 'open'})`;
+  #close(failed: boolean): Promise<StatusBase> {
+    unclosed.delete(this);
+    this.#bus.released(this);
+    const condition = this.#blocked ?? this.#waiting;
+    if (condition !== undefined) return this.#publish(this.#summarized(condition));
+    if (failed && this.errorStatus !== undefined) return this.#publish(this.errorStatus);
+    const exit = this.exitStatus;
+    if (exit === 'unchanged') return this.#unchanged();
+    if (typeof exit !== 'function') return this.#publish(exit);
+    let found: SettableStatus;
+    try {
+      found = settable(exit(), 'the status returned by the exitStatus function');
+    } catch (error) {
+      this.#bus.failed(error, this);
+      found = this.errorStatus ?? READY;
+    }
+    return this.#publish(found);
+  }
+
+  /** The end of an `'unchanged'` context: restore what the unit showed, or write nothing. */
+  #unchanged(): Promise<StatusBase> {
+    if (!this.#wrote) {
+      // Nothing written, nothing to restore, and no `status-get` spent finding out: report
+      // what this process knows the unit shows.
+      const shown =
+        this.#queue.last ?? (this.unit instanceof MemoryUnit ? this.unit.getStatus() : new UnknownStatus());
+      this.#bus.emit('resolved', shown, this);
+      return Promise.resolve(shown);
+    }
+    const restore = (prior: StatusBase | undefined): SettableStatus =>
+      isStatus(prior) && prior.name !== 'unknown' && prior.name !== 'error'
+        ? (prior as SettableStatus)
+        : READY;
+    const prior = this.#prior;
+    if (!(prior instanceof Promise)) return this.#publish(restore(prior));
+    return prior.then((status) => this.#publish(restore(status)));
+  }
+
+  /** Writes the final status after every write queued before it, then emits `resolved`. */
+  #publish(final: SettableStatus): Promise<StatusBase> {
+    let landed: void | Promise<void>;
+    try {
+      landed = this.#queue.write(final, true);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (landed === undefined) {
+      this.#bus.emit('resolved', final, this);
+      return Promise.resolve(final);
+    }
+    return landed.then(() => {
+      this.#bus.emit('resolved', final, this);
+      return final;
+    });
+  }
+
+  /** The condition to publish, with the others counted and named when `summary` is set. */
+  #summarized(first: SettableStatus): SettableStatus {
+    if (!this.summary) return first;
+    const others = this.#conditions.filter((c) => !c.equals(first));
+    return others.length === 0 ? first : Status.fromName(first.name, summarize(first.message, others));
   }
 }
 
-const READY = new ActiveStatus('Ready');
+/**
+ * `Add a database (+2 more: Set "port"; Waiting for peers)`: as many of the others named as fit
+ * in {@link SUMMARY_WIDTH} characters, then only their number, then the first message cut.
+ */
+function summarize(first: string, others: readonly StatusBase[]): string {
+  const count = `+${String(others.length)} more`;
+  const lead = first === '' ? '' : `${first} `;
+  const names = others.map((s) => (s.message === '' ? s.name : s.message));
+  for (let shown = names.length; shown > 0; shown -= 1) {
+    const listed = names.slice(0, shown).join('; ') + (shown < names.length ? '; …' : '');
+    const message = `${lead}(${count}: ${listed})`;
+    if (Array.from(message).length <= SUMMARY_WIDTH) return message;
+  }
+  const tail = `(${count})`;
+  if (Array.from(lead).length + tail.length <= SUMMARY_WIDTH) return lead + tail;
+  return `${Array.from(first)
+    .slice(0, SUMMARY_WIDTH - tail.length - 2)
+    .join('')}… ${tail}`;
+}
 
-function contextOptions(options: unknown): {
-  exitStatus: SettableStatus;
-  errorStatus: SettableStatus | undefined;
-} {
-  if (options === undefined) return { exitStatus: READY, errorStatus: undefined };
-  const { exitStatus, errorStatus } = checkOptions(options, 'status context options', ['exitStatus', 'errorStatus']);
-  return {
-    exitStatus:
-      exitStatus === undefined ? READY : settable(exitStatus, 'the exitStatus option'),
-    errorStatus:
-      errorStatus === undefined ? undefined : settable(errorStatus, 'the errorStatus option'),
-  };
+/** How a unit is named in warnings and the report at exit. */
+function unitName(unit: Unit): string {
+  try {
+    if (Object.hasOwn(Object.getPrototypeOf(unit) as object, 'toString'))
+      return (unit as { toString(): string }).toString();
+  } catch {
+    // fall through
+  }
+  return unit instanceof Object && unit.constructor !== Object
+    ? `a ${unit.constructor.name}`
+    : describeValue(unit);
 }

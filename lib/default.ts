@@ -1,6 +1,7 @@
 import { StatusBus } from './bus.js';
 import type { ContextOptions, StatusContext } from './context.js';
 import type { ErrorType, OnErrorWrapper } from './on-error.js';
+import { shared } from './registry.js';
 import type { StatusBase } from './status.js';
 import type { Unit } from './unit.js';
 
@@ -8,9 +9,9 @@ import type { Unit } from './unit.js';
  * The process-wide status bus, shared by a charm and every library it loads, so that a library
  * can report status without being handed a bus. `add`, `context`, `open` and `onError` below
  * act on it, so `import * as status from 'charms-contextual-status'` reads like the Python
- * original.
+ * original. Every copy of the package loaded in the process has this same bus.
  */
-export const bus: StatusBus = new StatusBus();
+export const bus: StatusBus = shared('default bus', () => new StatusBus());
 
 /**
  * Reports a status condition on the default bus. Synchronous, never throws for a valid status.
@@ -47,7 +48,11 @@ export function add(status: StatusBase): void {
  * String(unit.status); // 'waiting: Waiting for the database'
  * ```
  */
-export function context<T>(unit: Unit, body: () => T | Promise<T>, options?: ContextOptions): Promise<Awaited<T>> {
+export function context<T>(
+  unit: Unit,
+  body: () => T | PromiseLike<T>,
+  options?: ContextOptions,
+): Promise<Awaited<T>> {
   return bus.context(unit, body, options);
 }
 

@@ -12,9 +12,9 @@ export {
   type StatusByName,
   type StatusName,
 } from './status.js';
-export { MemoryUnit, type Unit } from './unit.js';
+export { MemoryUnit, type Unit, type WriteOptions } from './unit.js';
 export { StatusBus, type StatusBusEvent, type StatusBusEvents, type StatusBusListener } from './bus.js';
-export { StatusContext, type ContextOptions } from './context.js';
+export { StatusContext, type CloseOptions, type ContextOptions } from './context.js';
 export { ReconcilerError, type ErrorType, type OnErrorWrapper } from './on-error.js';
 export { add, bus, context, onError, open } from './default.js';
 export { HookToolError, type HookToolFailure, type HookToolOptions } from './juju/hook-tool.js';

@@ -1,12 +1,13 @@
-import { describeValue, isThenable, messageOf } from './input.js';
+import type { StatusBus } from './bus.js';
+import { adopt, describeValue, messageOf } from './input.js';
 import { type SettableStatus, type StatusBase, settable } from './status.js';
 
 /** A class whose instances `onError` recognizes with `instanceof`, such as `TypeError`. */
 export type ErrorType = abstract new (...args: never[]) => unknown;
 
 /**
- * What `onError(status, ...errorTypes)` returns: a function wrapper that is also a standard
- * (TC39) method decorator.
+ * What `onError(status, ...errorTypes)` returns: a function wrapper that is also a method
+ * decorator, standard (TC39, TypeScript 5+) and legacy (`experimentalDecorators`) alike.
  */
 export interface OnErrorWrapper {
   /**
@@ -26,6 +27,16 @@ export interface OnErrorWrapper {
     method: (this: This, ...args: Args) => Return,
     context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => Return>,
   ): (this: This, ...args: Args) => Return;
+  /**
+   * Decorates a class method under `experimentalDecorators: true`.
+   *
+   * @typeParam D - the method's property descriptor.
+   */
+  <D extends TypedPropertyDescriptor<(...args: never[]) => unknown>>(
+    target: object,
+    key: string | symbol,
+    descriptor: D,
+  ): D;
 }
 
 /**
@@ -52,7 +63,7 @@ export class ReconcilerError extends Error {
  * @internal
  */
 export function wrapOnError(
-  bus: { add(status: StatusBase): void },
+  bus: StatusBus,
   status: StatusBase,
   errorTypes: readonly ErrorType[],
 ): OnErrorWrapper {
@@ -69,25 +80,15 @@ export function wrapOnError(
   const fail = (error: unknown): never => {
     if (!matches(error)) throw error;
     bus.add(expected);
-    throw new ReconcilerError(`Found expected exception: ${messageOf(error)}`, {
+    const reconcilerError = new ReconcilerError(`Found expected exception: ${messageOf(error)}`, {
       cause: error,
       status: expected,
     });
+    bus.emit('expected', reconcilerError);
+    throw reconcilerError;
   };
 
-  function wrap(fn: unknown, decorated?: unknown): unknown {
-    if (typeof fn !== 'function') {
-      throw new TypeError(`onError() wraps a function or decorates a method, got ${describeValue(fn)}`);
-    }
-    if (decorated !== undefined) {
-      const kind = (decorated as { kind?: unknown }).kind;
-      if (kind !== 'method') {
-        throw new TypeError(
-          `onError() decorates methods only, got a decorator context of kind ${describeValue(kind)}`,
-        );
-      }
-    }
-    const original = fn as (...args: unknown[]) => unknown;
+  const wrap = (original: (...args: unknown[]) => unknown): ((...args: unknown[]) => unknown) => {
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       let result: unknown;
       try {
@@ -95,13 +96,39 @@ export function wrapOnError(
       } catch (error) {
         return fail(error);
       }
-      if (isThenable(result)) {
-        return result.then(undefined, fail);
-      }
-      return result;
+      const later = adopt(result);
+      return later === undefined ? result : later.then(undefined, fail);
     };
+    // The wrapper keeps what callers and frameworks read of the function.
     Object.defineProperty(wrapped, 'name', { value: original.name, configurable: true });
+    Object.defineProperty(wrapped, 'length', { value: original.length, configurable: true });
     return wrapped;
+  };
+
+  function decorate(fn: unknown, second?: unknown, descriptor?: unknown): unknown {
+    if (second === undefined) {
+      if (typeof fn !== 'function') {
+        throw new TypeError(`onError() wraps a function or decorates a method, got ${describeValue(fn)}`);
+      }
+      return wrap(fn as (...args: unknown[]) => unknown);
+    }
+    if (typeof second === 'string' || typeof second === 'symbol') {
+      // Legacy decorator (experimentalDecorators): (prototype, key, descriptor).
+      const value = (descriptor as PropertyDescriptor | undefined)?.value as unknown;
+      if (typeof value !== 'function') {
+        throw new TypeError(
+          `onError() decorates methods only, got ${descriptor === undefined ? 'a field' : 'an accessor'} (${String(second)})`,
+        );
+      }
+      return { ...(descriptor as PropertyDescriptor), value: wrap(value as (...args: unknown[]) => unknown) };
+    }
+    const kind = (second as { kind?: unknown }).kind;
+    if (kind !== 'method' || typeof fn !== 'function') {
+      throw new TypeError(
+        `onError() decorates methods only, got a ${typeof kind === 'string' ? kind : describeValue(kind)}`,
+      );
+    }
+    return wrap(fn as (...args: unknown[]) => unknown);
   }
-  return wrap as OnErrorWrapper;
+  return decorate as OnErrorWrapper;
 }

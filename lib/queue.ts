@@ -1,130 +1,165 @@
-import { isThenable } from './input.js';
-import type { StatusBase } from './status.js';
+import { adopt } from './input.js';
+import { shared } from './registry.js';
+import type { SettableStatus } from './status.js';
 import type { Unit } from './unit.js';
 
-/** @internal */
-export const writeFailed: unique symbol = Symbol('writeFailed');
-/** @internal */
-export const finalWritten: unique symbol = Symbol('finalWritten');
-
-/**
- * Who asked for a write, told how it went. The queue knows nothing else about its writers.
- * The methods are symbol-keyed so that a writer's public face stays its own.
- *
- * @internal
- */
-export interface Writer {
-  /** The write of `status` failed with `error` (whatever the unit threw or rejected with). */
-  [writeFailed](status: StatusBase, error: unknown, final: boolean): void;
-  /** The final write of `status` has landed. */
-  [finalWritten](status: StatusBase): void;
-}
-
 interface Pending {
-  readonly status: StatusBase;
-  readonly writer: Writer;
+  readonly status: SettableStatus;
   readonly final: boolean;
+  readonly settle: (error?: { error: unknown }) => void;
 }
 
 /**
- * The ordered stream of writes to one unit, shared by every context that writes to it.
+ * The ordered stream of writes to one unit, shared by everything in the process that writes
+ * to it through a context.
  *
- * Writes keep the order in which they were made. A synchronous unit is written at once, on the
- * caller's stack, with no promise made. An asynchronous unit gets one write at a time: the next
- * starts when the previous settled. While one is in flight, a queued write that a later one
- * supersedes is dropped (the latest wins), because a status nobody will see is not worth a
- * `status-set` call; a final write is never dropped, so every context's final status lands, in
- * order. A unit with `coalesce: false` has every write made.
+ * It speaks the unit's own language: a write returns `void` when the unit took the status at
+ * once, and a promise when it takes it later. Writes keep the order in which they were made.
+ * A synchronous unit is written on the caller's stack, with no promise made. An asynchronous
+ * unit gets one write at a time: the next starts when the previous settled, because two
+ * `status-set` calls racing each other could leave the older status showing. While one is in
+ * flight, a queued progress write that a later write supersedes is skipped (the latest wins):
+ * a status nobody will see is not worth a `status-set` call. A final write is never skipped. A
+ * unit with `coalesce: false` has every write made.
  *
  * @internal
  */
 export class WriteQueue {
   readonly #unit: Unit;
+  readonly #coalesce: boolean;
   readonly #pending: Pending[] = [];
   /** A write is being made or awaited: new writes queue behind it. */
   #busy = false;
   /** An asynchronous write is awaited: queued writes may be coalesced. */
   #inFlight = false;
+  /** The last status the unit took through this queue. */
+  #last: SettableStatus | undefined;
 
   constructor(unit: Unit) {
     this.#unit = unit;
+    let coalesce: unknown;
+    try {
+      coalesce = unit.coalesce;
+    } catch {
+      coalesce = undefined; // a getter that throws cannot opt out: the default holds
+    }
+    this.#coalesce = coalesce !== false;
   }
 
-  /** Writes `status` now if the unit is idle, else after every write queued before it. */
-  write(status: StatusBase, writer: Writer, final: boolean): void {
-    if (!this.#busy) {
-      this.#busy = true;
-      this.#drain(status, writer, final);
-      return;
-    }
-    const pending = this.#pending;
-    if (this.#inFlight && this.#unit.coalesce !== false) {
-      const last = pending[pending.length - 1];
-      if (last !== undefined && !last.final) pending.pop();
-    }
-    pending.push({ status, writer, final });
+  /** The last status the unit took through this queue, if any. */
+  get last(): SettableStatus | undefined {
+    return this.#last;
   }
 
   /**
-   * Makes one write and then the queued ones, for as long as they complete synchronously.
-   * Runs with `#busy` set, so a writer that writes again from a callback queues behind.
+   * Writes `status` now if the unit is idle, else after every write queued before it.
+   * `final` marks a context's final status, which is never skipped.
+   *
+   * @returns `undefined` when the unit took the status before this returned; else a promise
+   *   that settles when it did (or when a later write superseded it), and rejects with the
+   *   unit's error when the write failed.
+   * @throws whatever a synchronous unit threw.
    */
-  #drain(status: StatusBase, writer: Writer, final: boolean): void {
-    for (;;) {
-      let failure: { error: unknown } | undefined;
-      try {
-        const result = this.#unit.setStatus(status);
-        if (isThenable(result)) {
-          this.#inFlight = true;
-          result.then(
-            () => {
-              this.#landed(status, writer, final);
-            },
-            (error: unknown) => {
-              this.#failed(status, writer, final, error);
-            },
-          );
-          return;
-        }
-      } catch (error) {
+  write(status: SettableStatus, final: boolean): void | Promise<void> {
+    if (this.#busy) return this.#enqueue(status, final);
+    this.#busy = true;
+    let landed: Promise<unknown> | undefined;
+    try {
+      landed = this.#call(status, final);
+    } catch (error) {
+      this.#next();
+      throw error;
+    }
+    if (landed === undefined) {
+      this.#next();
+      return undefined;
+    }
+    return landed.then(
+      () => {
+        this.#landed(status);
+      },
+      (error: unknown) => {
         this.#inFlight = false;
-        failure = { error };
+        this.#next();
+        throw error;
+      },
+    );
+  }
+
+  /** Calls the unit; a promise while it is in flight, `undefined` once it took the status. */
+  #call(status: SettableStatus, final: boolean): Promise<unknown> | undefined {
+    const landed = adopt(this.#unit.setStatus(status, { final }));
+    if (landed === undefined) this.#last = status;
+    else this.#inFlight = true;
+    return landed;
+  }
+
+  #landed(status: SettableStatus): void {
+    this.#inFlight = false;
+    this.#last = status;
+    this.#next();
+  }
+
+  #enqueue(status: SettableStatus, final: boolean): Promise<void> {
+    const pending = this.#pending;
+    if (this.#inFlight && this.#coalesce) {
+      const last = pending[pending.length - 1];
+      if (last !== undefined && !last.final) {
+        pending.pop();
+        last.settle(); // superseded: nobody would have seen it
       }
-      if (failure !== undefined) writer[writeFailed](status, failure.error, final);
-      else if (final) writer[finalWritten](status);
+    }
+    return new Promise<void>((resolve, reject) => {
+      pending.push({
+        status,
+        final,
+        settle: (failure) => {
+          if (failure === undefined) resolve();
+          else reject(failure.error);
+        },
+      });
+    });
+  }
+
+  /** Makes the queued writes, for as long as they complete synchronously. */
+  #next(): void {
+    for (;;) {
       const next = this.#pending.shift();
       if (next === undefined) {
         this.#busy = false;
         return;
       }
-      ({ status, writer, final } = next);
+      let landed: Promise<unknown> | undefined;
+      try {
+        landed = this.#call(next.status, next.final);
+      } catch (error) {
+        next.settle({ error });
+        continue;
+      }
+      if (landed === undefined) {
+        next.settle();
+        continue;
+      }
+      landed.then(
+        () => {
+          next.settle();
+          this.#landed(next.status);
+        },
+        (error: unknown) => {
+          next.settle({ error });
+          this.#inFlight = false;
+          this.#next();
+        },
+      );
+      return;
     }
-  }
-
-  #landed(status: StatusBase, writer: Writer, final: boolean): void {
-    this.#inFlight = false;
-    if (final) writer[finalWritten](status);
-    this.#continue();
-  }
-
-  #failed(status: StatusBase, writer: Writer, final: boolean, error: unknown): void {
-    this.#inFlight = false;
-    writer[writeFailed](status, error, final);
-    this.#continue();
-  }
-
-  #continue(): void {
-    const next = this.#pending.shift();
-    if (next === undefined) this.#busy = false;
-    else this.#drain(next.status, next.writer, next.final);
   }
 }
 
-
-const queues = new WeakMap<Unit, WriteQueue>();
+const queues = shared('write queues', () => new WeakMap<Unit, WriteQueue>());
 
 /**
- * The one write queue of `unit`, made on first use and dropped with the unit.
+ * The one write queue of `unit` in this process, made on first use and dropped with the unit.
  *
  * @internal
  */

@@ -1,41 +1,107 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** One link of the async scope: a value set by one `Scope`, and the frame it was set in. */
+import { shared } from './registry.js';
+
+/** One link of the async scope: the contexts of one bus, and the frame it was set in. */
 interface Frame {
-  readonly owner: Scope<unknown>;
-  readonly value: unknown;
+  readonly owner: object;
+  /** The live contexts of `owner` the code in this frame runs inside, outermost first. */
+  readonly contexts: readonly Scoped[];
   readonly outer: Frame | undefined;
 }
 
-/**
- * One storage for the whole process. Node propagates every `AsyncLocalStorage` instance on
- * every promise it creates, and a lookup keyed by a different instance each time defeats V8's
- * caches, so a storage per bus would make every promise in the charm slower for each bus made.
- */
-const storage = new AsyncLocalStorage<Frame>();
+/** What the scope needs of a context. */
+interface Scoped {
+  readonly closed: boolean;
+}
 
 /**
- * The async scope of `context()` bodies: which of them the running code is inside.
+ * One storage for the whole process, and for every copy of this package in it. Node propagates
+ * every `AsyncLocalStorage` instance on every promise it creates, so a storage per bus would
+ * make every promise in the charm slower for each bus made.
+ */
+const storage = shared('async scope', () => new AsyncLocalStorage<Frame>());
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * Which contexts an `add()` made from here reaches: one per bus.
  *
  * Python's original keeps one global stack of contexts, so two pieces of work running at the
  * same time mix their statuses. Here each `context()` body runs in a frame of an
- * `AsyncLocalStorage` that follows it across every `await`, timer and promise, and only there.
- * Each bus has its own `Scope`; its frames chain through those of other buses. Reading the
- * scope allocates nothing, so it can sit on the `add()` path.
+ * `AsyncLocalStorage` that follows it across every `await`, timer and promise, and only there;
+ * and each `open()` context is bus-wide, as in the original, until it closes. An `add()`
+ * reaches both kinds, outermost first.
+ *
+ * Opening and closing cost O(1) whatever the number of open contexts: frames are linked, not
+ * copied, and bus-wide contexts sit in a set. Nothing is counted, so no count can drift when a
+ * listener opens or closes contexts in the middle of an event: a closed context is simply
+ * skipped. Looking up what an `add()` reaches allocates nothing in the common case.
  *
  * @internal
  */
-export class Scope<T> {
-  /** The value of the innermost `run()` of this scope the caller is in, or `undefined`. */
-  current(): T | undefined {
-    for (let frame = storage.getStore(); frame !== undefined; frame = frame.outer) {
-      if (frame.owner === this) return frame.value as T;
-    }
-    return undefined;
+export class Reach<C extends Scoped> {
+  /** Bus-wide contexts (`open()`), in opening order. */
+  readonly #global = new Set<C>();
+  /** A frozen copy of `#global` for listeners, made when first needed after a change. */
+  #globalView: readonly C[] | undefined = NONE;
+  /** Opening order, to list bus-wide and scoped contexts together, outermost first. */
+  readonly #order = new WeakMap<C, number>();
+  #opened = 0;
+
+  /** Runs `fn` inside `context`, and inside every scoped context the caller is inside. */
+  run<R>(context: C, fn: () => R): R {
+    this.#order.set(context, ++this.#opened);
+    const contexts = Object.freeze([...this.#scoped(storage.getStore()), context]);
+    return storage.run({ owner: this, contexts, outer: storage.getStore() }, fn);
   }
 
-  /** Runs `fn` with `value` as this scope's current value, for everything `fn` starts. */
-  run<R>(value: T, fn: () => R): R {
-    return storage.run({ owner: this, value, outer: storage.getStore() }, fn);
+  /** Makes `context` reach every `add()` on the bus until it closes. */
+  open(context: C): void {
+    this.#order.set(context, ++this.#opened);
+    this.#global.add(context);
+    this.#globalView = undefined;
+  }
+
+  /** Stops `context` receiving, from wherever it was opened. */
+  close(context: C): void {
+    if (this.#global.delete(context)) this.#globalView = undefined;
+  }
+
+  /** The live contexts an `add()` from the caller reaches, outermost first; a frozen array. */
+  reached(): readonly C[] {
+    const scoped = this.#scoped(storage.getStore());
+    if (this.#global.size === 0) return scoped;
+    const global = (this.#globalView ??= Object.freeze([...this.#global]));
+    if (scoped.length === 0) return global;
+    const order = (c: C): number => this.#order.get(c) ?? 0;
+    return Object.freeze([...global, ...scoped].sort((a, b) => order(a) - order(b)));
+  }
+
+  /**
+   * The innermost scoped context the caller was inside, now closed: the one to name when a
+   * late `add()` (from a timer its body started, say) reaches nothing.
+   */
+  closedScope(): C | undefined {
+    const frame = this.#frame(storage.getStore());
+    return frame?.contexts[frame.contexts.length - 1] as C | undefined;
+  }
+
+  #frame(from: Frame | undefined): Frame | undefined {
+    let frame = from;
+    while (frame !== undefined && frame.owner !== this) frame = frame.outer;
+    return frame;
+  }
+
+  #scoped(from: Frame | undefined): readonly C[] {
+    const frame = this.#frame(from);
+    if (frame === undefined) return NONE;
+    const contexts = frame.contexts as readonly C[];
+    // An indexed loop: no iterator on the add() path.
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of
+    for (let i = 0; i < contexts.length; i += 1) {
+      if (contexts[i]?.closed === true) return Object.freeze(contexts.filter((c) => !c.closed));
+    }
+    return contexts;
   }
 }

@@ -1,23 +1,44 @@
-import { describeValue } from './input.js';
+import { describeValue, listOf } from './input.js';
+
+/**
+ * Juju's status names, each once: everything else (the classes, `fromName`, the checks and
+ * their messages) is derived from this list and {@link SETTABLE_NAMES}. Not exported by the
+ * package; declared in its types because {@link StatusName} is read from it.
+ */
+export const STATUS_NAMES = ['active', 'blocked', 'maintenance', 'waiting', 'unknown', 'error'] as const;
+
+/** The names a charm may set; `unknown` and `error` are only ever read from Juju. */
+export const SETTABLE_NAMES = ['active', 'blocked', 'maintenance', 'waiting'] as const;
 
 /** A status name as Juju spells it. */
-export type StatusName = 'active' | 'blocked' | 'maintenance' | 'waiting' | 'unknown' | 'error';
+export type StatusName = (typeof STATUS_NAMES)[number];
 
 /** The status names a charm may set; `unknown` and `error` are only ever read from Juju. */
-export type SettableStatusName = 'active' | 'blocked' | 'maintenance' | 'waiting';
+export type SettableStatusName = (typeof SETTABLE_NAMES)[number];
 
 /** A status a charm may set: what `add()`, a unit and the context options accept. */
-export type SettableStatus = ActiveStatus | BlockedStatus | MaintenanceStatus | WaitingStatus;
+export type SettableStatus = StatusByName[SettableStatusName];
 
-const SETTABLE_NAMES = 'active, blocked, maintenance or waiting';
+/**
+ * The brand every status carries, shared by every copy of this package loaded in a process
+ * (through `Symbol.for`), so that a status made by one copy is a status to the others.
+ */
+const BRAND: unique symbol = Symbol.for('charms-contextual-status.status') as never;
+
+/** Each status class's Juju name, filled as the classes are defined below. */
+const NAME_OF = new Map<abstract new (message?: string) => StatusBase, StatusName>();
+
+/** A lone UTF-16 surrogate: text Juju would receive changed (as U+FFFD), so it is refused. */
+const ILL_FORMED = /[\uD800-\uDFFF]/u;
 
 /**
  * A unit or application status: a Juju status name and a message.
  *
  * The subclasses are named after Juju's words and are tiny on purpose. Build one directly
  * (`new BlockedStatus('Add a database')`) or from its name (`StatusBase.fromName('blocked', …)`).
- * A status is immutable; two statuses are {@link StatusBase.equals | equal} when they have the
- * same class and the same message.
+ * A status is frozen: it can be shared by any number of contexts and listeners, and none of
+ * them can change what the others see. Two statuses are {@link StatusBase.equals | equal} when
+ * they have the same name and the same message.
  *
  * @example
  * ```ts
@@ -29,27 +50,35 @@ const SETTABLE_NAMES = 'active, blocked, maintenance or waiting';
  */
 export abstract class StatusBase {
   /** The Juju name of this status, such as `'blocked'`. */
-  abstract readonly name: StatusName;
+  readonly name: StatusName;
   /** The message shown beside the status in `juju status`; may be empty. */
   readonly message: string;
 
   /**
-   * @param message - shown beside the status; a string without NUL characters (Juju passes
-   *   it as a command-line argument, which cannot hold one).
-   * @throws TypeError when the message is not a string or holds a NUL character.
+   * @param message - shown beside the status: a string of well-formed text without NUL
+   *   characters (Juju passes it as a command-line argument, which cannot hold a NUL, and
+   *   turns a lone UTF-16 surrogate into U+FFFD).
+   * @throws TypeError when the message is not a string, holds a NUL character or a lone
+   *   surrogate; or when the class is not one of the six status classes or a subclass of one.
    */
   constructor(message = '') {
+    const name = nameOf(new.target);
     if (typeof message !== 'string') {
-      throw new TypeError(
-        `${new.target.name} message must be a string, got ${describeValue(message)}`,
-      );
+      throw new TypeError(`${new.target.name} message must be a string, got ${describeValue(message)}`);
     }
     if (message.includes('\0')) {
       throw new TypeError(
         `${new.target.name} message must not contain a NUL character (\\0): Juju passes it as a command-line argument`,
       );
     }
+    if (ILL_FORMED.test(message)) {
+      throw new TypeError(
+        `${new.target.name} message must be well-formed text: it holds a lone UTF-16 surrogate, which Juju would replace with U+FFFD`,
+      );
+    }
+    this.name = name;
     this.message = message;
+    Object.freeze(this);
   }
 
   /**
@@ -63,54 +92,59 @@ export abstract class StatusBase {
    * @throws TypeError for a name Juju does not know.
    */
   static fromName<N extends StatusName>(name: N, message = ''): StatusByName[N] {
-    return fromName(name, message) as StatusByName[N];
+    const found = typeof name === 'string' ? CLASSES[name] : undefined;
+    if (found === undefined) {
+      throw new TypeError(
+        `unknown status name: got ${describeValue(name)}, expected one of ${STATUS_NAMES.join(', ')}`,
+      );
+    }
+    return new found(message);
   }
 
-  /** True when `other` is a status of the same class with the same message. */
+  /** True when `other` is a status with the same name and the same message. */
   equals(other: unknown): boolean {
-    return (
-      other instanceof StatusBase &&
-      other.constructor === this.constructor &&
-      other.message === this.message
-    );
+    return isStatus(other) && other.name === this.name && other.message === this.message;
   }
 
   /** `'blocked: Add a database'`, or just the name when the message is empty. */
   toString(): string {
     return this.message === '' ? this.name : `${this.name}: ${this.message}`;
   }
+
+  static {
+    Object.defineProperty(this.prototype, BRAND, { value: true });
+  }
 }
 
 /** The unit is ready and doing its job. */
 export class ActiveStatus extends StatusBase {
-  readonly name = 'active';
+  declare readonly name: 'active';
 }
 
 /** The unit needs a person to act (a missing relation, bad configuration) before it can go on. */
 export class BlockedStatus extends StatusBase {
-  readonly name = 'blocked';
+  declare readonly name: 'blocked';
 }
 
 /** The unit is busy with work of its own (installing, configuring); shown at once. */
 export class MaintenanceStatus extends StatusBase {
-  readonly name = 'maintenance';
+  declare readonly name: 'maintenance';
 }
 
 /** The unit waits on something outside it that needs no person, such as a related application. */
 export class WaitingStatus extends StatusBase {
-  readonly name = 'waiting';
+  declare readonly name: 'waiting';
 }
 
 /** Juju has no status for the unit yet. Read from Juju, never set. */
 export class UnknownStatus extends StatusBase {
-  readonly name = 'unknown';
+  declare readonly name: 'unknown';
 }
 
 /** A hook failed. Juju sets it; a charm can read it but never set it. */
 export class ErrorStatus extends StatusBase {
-  readonly name = 'error';
+  declare readonly name: 'error';
 }
-
 
 /** The status class of each Juju status name. */
 export interface StatusByName {
@@ -128,29 +162,38 @@ export interface StatusByName {
   error: ErrorStatus;
 }
 
-function fromName(name: unknown, message: string): StatusBase {
-  switch (name) {
-    case 'active':
-      return new ActiveStatus(message);
-    case 'blocked':
-      return new BlockedStatus(message);
-    case 'maintenance':
-      return new MaintenanceStatus(message);
-    case 'waiting':
-      return new WaitingStatus(message);
-    case 'unknown':
-      return new UnknownStatus(message);
-    case 'error':
-      return new ErrorStatus(message);
-    default:
-      throw new TypeError(
-        `unknown status name: got ${describeValue(name)}, expected one of active, blocked, maintenance, waiting, unknown, error`,
-      );
+/** The class of each name: the one registry `fromName` and the constructor read. */
+const CLASSES: { readonly [N in StatusName]: new (message?: string) => StatusByName[N] } = {
+  active: ActiveStatus,
+  blocked: BlockedStatus,
+  maintenance: MaintenanceStatus,
+  waiting: WaitingStatus,
+  unknown: UnknownStatus,
+  error: ErrorStatus,
+};
+for (const name of STATUS_NAMES) NAME_OF.set(CLASSES[name], name);
+
+/** The Juju name of a status class, or of the status class it extends. */
+function nameOf(target: unknown): StatusName {
+  for (let c = target; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+    const name = NAME_OF.get(c as typeof ActiveStatus);
+    if (name !== undefined) return name;
   }
+  throw new TypeError(
+    `a status must be made with one of ${Object.values(CLASSES)
+      .map((c) => c.name)
+      .join(', ')} (or a subclass of one), not by extending StatusBase directly`,
+  );
 }
 
+const NAMES: ReadonlySet<unknown> = new Set(STATUS_NAMES);
+const SETTABLE: ReadonlySet<unknown> = new Set(SETTABLE_NAMES);
+
 /**
- * True when `value` is a status value (an instance of one of the status classes).
+ * True when `value` is a status value: made by one of the status classes, of this copy of the
+ * package or of another loaded in the same process. Never throws, even for a revoked proxy.
+ * A look-alike (`{ name: 'blocked', message: '' }`) or a forgery
+ * (`Object.create(BlockedStatus.prototype)`) is not a status.
  *
  * @example
  * ```ts
@@ -159,13 +202,15 @@ function fromName(name: unknown, message: string): StatusBase {
  * ```
  */
 export function isStatus(value: unknown): value is StatusBase {
-  return value instanceof StatusBase;
-}
-
-/** `instanceof`, answering `false` for a proxy whose prototype trap throws or that was revoked. */
-function isStatusSafely(value: unknown): value is StatusBase {
   try {
-    return value instanceof StatusBase;
+    if (typeof value !== 'object' || value === null) return false;
+    const status = value as { [BRAND]?: unknown; name?: unknown; message?: unknown };
+    return (
+      status[BRAND] === true &&
+      Object.hasOwn(value, 'name') &&
+      NAMES.has(status.name) &&
+      typeof status.message === 'string'
+    );
   } catch {
     return false;
   }
@@ -179,16 +224,13 @@ function isStatusSafely(value: unknown): value is StatusBase {
  * @internal
  */
 export function settable(value: unknown, what: string): SettableStatus {
-  if (!isStatusSafely(value)) {
+  if (isStatus(value)) {
+    if (SETTABLE.has(value.name)) return value as SettableStatus;
     throw new TypeError(
-      `${what} must be a status (ActiveStatus, BlockedStatus, MaintenanceStatus or WaitingStatus), got ${describeValue(value)}`,
+      `${what} cannot be ${value.name}: a charm can set only ${listOf(SETTABLE_NAMES)}; ${value.name} is read from Juju`,
     );
   }
-  const name = value.name;
-  if (name === 'unknown' || name === 'error') {
-    throw new TypeError(
-      `${what} cannot be ${name}: a charm can set only ${SETTABLE_NAMES}; ${name} is read from Juju`,
-    );
-  }
-  return value as SettableStatus;
+  throw new TypeError(
+    `${what} must be a status (${listOf(SETTABLE_NAMES.map((n) => CLASSES[n].name))}), got ${describeValue(value)}`,
+  );
 }

@@ -74,9 +74,17 @@ describe('StatusBus', () => {
     });
 
     const notSettable: [string, unknown, RegExp][] = [
-      ['an unknown status', new UnknownStatus(), /add\(\) status cannot be unknown: a charm can set only active, blocked, maintenance or waiting/],
+      [
+        'an unknown status',
+        new UnknownStatus(),
+        /add\(\) status cannot be unknown: a charm can set only active, blocked, maintenance or waiting/,
+      ],
       ['an error status', new ErrorStatus('x'), /add\(\) status cannot be error/],
-      ['a look-alike object', { name: 'blocked', message: 'x' }, /add\(\) status must be a status \(ActiveStatus, BlockedStatus, MaintenanceStatus or WaitingStatus\), got a plain object/],
+      [
+        'a look-alike object',
+        { name: 'blocked', message: 'x' },
+        /add\(\) status must be a status \(ActiveStatus, BlockedStatus, MaintenanceStatus or WaitingStatus\), got a plain object/,
+      ],
       ['a status name', 'blocked', /got a string \("blocked"\)/],
       ['undefined', undefined, /got undefined/],
       ['null', null, /got null/],
@@ -134,7 +142,6 @@ describe('StatusBus', () => {
       const error = sinon.spy();
       bus.on('error', error);
       bus.on('warning', () => {
-         
         throw 'plain text';
       });
       bus.add(new BlockedStatus('b'));
@@ -152,7 +159,11 @@ describe('StatusBus', () => {
         throw failure;
       });
       bus.add(new BlockedStatus('b'));
-      sinon.assert.calledOnceWithExactly(stderr, 'charms-contextual-status: a warning listener failed:', failure);
+      sinon.assert.calledOnceWithExactly(
+        stderr,
+        'charms-contextual-status: a warning listener failed:',
+        failure,
+      );
     });
 
     it('an error listener that throws goes to stderr with the error it was handling', () => {

@@ -24,7 +24,7 @@ describe('status contexts', () => {
   beforeEach(() => {
     bus = new StatusBus();
     warnings = sinon.spy((_message: string): void => undefined);
-    errors = sinon.spy((_error: Error, _context?: StatusContext  ): void => undefined);
+    errors = sinon.spy((_error: Error, _context?: StatusContext): void => undefined);
     bus.on('warning', warnings);
     bus.on('error', errors);
   });
@@ -55,8 +55,16 @@ describe('status contexts', () => {
     const cases: [string, StatusBase[], string][] = [
       ['nothing added: ActiveStatus("Ready")', [], 'active: Ready'],
       ['only maintenance: ActiveStatus("Ready") after it', [new MaintenanceStatus('m')], 'active: Ready'],
-      ['the first blocked, over waiting added before it', [new WaitingStatus('w1'), new BlockedStatus('b1'), new BlockedStatus('b2')], 'blocked: b1'],
-      ['the first waiting when nothing blocked', [new WaitingStatus('w1'), new MaintenanceStatus('m'), new WaitingStatus('w2')], 'waiting: w1'],
+      [
+        'the first blocked, over waiting added before it',
+        [new WaitingStatus('w1'), new BlockedStatus('b1'), new BlockedStatus('b2')],
+        'blocked: b1',
+      ],
+      [
+        'the first waiting when nothing blocked',
+        [new WaitingStatus('w1'), new MaintenanceStatus('m'), new WaitingStatus('w2')],
+        'waiting: w1',
+      ],
     ];
     for (const [what, added, expected] of cases) {
       it(`publishes ${what}`, async () => {
@@ -147,10 +155,14 @@ describe('status contexts', () => {
     it('is published when the body throws and nothing blocked or waiting was added', async () => {
       const unit = new MemoryUnit();
       await bus
-        .context(unit, () => {
-          bus.add(new MaintenanceStatus('m'));
-          throw new Error('x');
-        }, { errorStatus })
+        .context(
+          unit,
+          () => {
+            bus.add(new MaintenanceStatus('m'));
+            throw new Error('x');
+          },
+          { errorStatus },
+        )
         .catch(() => undefined);
       expect(unit.status).to.equal(errorStatus);
     });
@@ -158,10 +170,14 @@ describe('status contexts', () => {
     it('gives way to a blocked or waiting status that was added', async () => {
       const unit = new MemoryUnit();
       await bus
-        .context(unit, () => {
-          bus.add(new WaitingStatus('w'));
-          throw new Error('x');
-        }, { errorStatus })
+        .context(
+          unit,
+          () => {
+            bus.add(new WaitingStatus('w'));
+            throw new Error('x');
+          },
+          { errorStatus },
+        )
         .catch(() => undefined);
       expect(String(unit.status)).to.equal('waiting: w');
     });
@@ -200,7 +216,7 @@ describe('status contexts', () => {
       expect(texts(unit.history)).to.deep.equal(['active: Ready']);
       expect(warnings.args.map(([m]) => m)).to.deep.equal([
         'could not add status outside of a status context: maintenance: late',
-        'could not add status to a closed status context: maintenance: later',
+        'could not add status to a closed status context (StatusContext(closed, a MemoryUnit)): maintenance: later',
       ]);
     });
 
@@ -246,10 +262,14 @@ describe('status contexts', () => {
       const inner = new MemoryUnit();
       await bus.context(outer, async () => {
         bus.add(new MaintenanceStatus('outer work'));
-        await bus.context(inner, () => {
-          bus.add(new MaintenanceStatus('inner work'));
-          bus.add(new WaitingStatus('inner waits'));
-        }, { exitStatus: new ActiveStatus('inner done') });
+        await bus.context(
+          inner,
+          () => {
+            bus.add(new MaintenanceStatus('inner work'));
+            bus.add(new WaitingStatus('inner waits'));
+          },
+          { exitStatus: new ActiveStatus('inner done') },
+        );
         bus.add(new BlockedStatus('outer blocked'));
       });
       expect(warnings.callCount).to.equal(1);
@@ -262,7 +282,7 @@ describe('status contexts', () => {
       ]);
     });
 
-    it('an inner context on the same unit publishes after the outer one\'s earlier writes, in order', async () => {
+    it("an inner context on the same unit publishes after the outer one's earlier writes, in order", async () => {
       const unit = new SlowUnit(2);
       await bus.context(unit, async () => {
         bus.add(new MaintenanceStatus('outer 1'));
@@ -312,7 +332,7 @@ describe('status contexts', () => {
       expect(String(unit.last)).to.equal('blocked: final');
     });
 
-    it('never drops one context\'s final status for another\'s later write', async () => {
+    it("never drops one context's final status for another's later write", async () => {
       const unit = new SlowUnit(3);
       const first = bus.open(unit, { exitStatus: new ActiveStatus('first done') });
       bus.add(new MaintenanceStatus('busy'));
@@ -370,7 +390,11 @@ describe('status contexts', () => {
         await bus.context(unit, () => {
           bus.add(new MaintenanceStatus('m'));
         });
-        sinon.assert.calledOnceWithExactly(stderr, 'charms-contextual-status: a status write failed:', failure);
+        sinon.assert.calledOnceWithExactly(
+          stderr,
+          'charms-contextual-status: a status write failed:',
+          failure,
+        );
       } finally {
         stderr.restore();
       }
@@ -390,7 +414,7 @@ describe('status contexts', () => {
       sinon.assert.notCalled(errors);
     });
 
-    it('when the body threw too, the body\'s error wins and the write failure is an error event', async () => {
+    it("when the body threw too, the body's error wins and the write failure is an error event", async () => {
       const writeFailure = new Error('final write failed');
       const bodyFailure = new Error('body failed');
       const unit = new MemoryUnit();
@@ -421,31 +445,48 @@ describe('status contexts', () => {
     for (const [label, unit, described] of badUnits) {
       it(`context() rejects and open() throws for ${label} as the unit`, async () => {
         const message = `the unit of a status context must be a unit: an object with a setStatus(status) method (a MemoryUnit, a HookToolUnit, or your framework's unit), got ${described}`;
-        const caught = await bus.context(unit as MemoryUnit, () => undefined).catch((error: unknown) => error);
+        const caught = await bus
+          .context(unit as MemoryUnit, () => undefined)
+          .catch((error: unknown) => error);
         expect(caught).to.be.instanceOf(TypeError).with.property('message', message);
         expect(() => bus.open(unit as MemoryUnit)).to.throw(TypeError, message);
       });
     }
 
     it('context() rejects a body that is not a function', async () => {
-      const caught = await bus.context(new MemoryUnit(), 'work' as unknown as () => void).catch((error: unknown) => error);
-      expect(caught).to.be.instanceOf(TypeError).with.property(
-        'message',
-        'the body of a status context must be a function, got a string ("work")',
-      );
+      const caught = await bus
+        .context(new MemoryUnit(), 'work' as unknown as () => void)
+        .catch((error: unknown) => error);
+      expect(caught)
+        .to.be.instanceOf(TypeError)
+        .with.property('message', 'the body of a status context must be a function, got a string ("work")');
     });
 
     it('refuses options that are not an object, and exit or error statuses that cannot be set', async () => {
       const unit = new MemoryUnit();
-      expect(() => bus.open(unit, 5 as unknown as object)).to.throw(TypeError, 'status context options must be a plain object such as { exitStatus, errorStatus }, got a number (5)');
+      expect(() => bus.open(unit, 5 as unknown as object)).to.throw(
+        TypeError,
+        'status context options must be a plain object such as { exitStatus, errorStatus, summary }, got a number (5)',
+      );
       expect(() => bus.open(unit, { exitstatus: new ActiveStatus() } as object)).to.throw(
         TypeError,
-        'status context options has an unknown option "exitstatus": expected exitStatus, errorStatus',
+        'status context options has an unknown option "exitstatus": expected exitStatus, errorStatus, summary',
       );
-      expect(() => bus.open(unit, { exitStatus: new UnknownStatus() })).to.throw(TypeError, /the exitStatus option cannot be unknown/);
-      expect(() => bus.open(unit, { errorStatus: new ErrorStatus() })).to.throw(TypeError, /the errorStatus option cannot be error/);
-      expect(() => bus.open(unit, { exitStatus: 'active' as unknown as ActiveStatus })).to.throw(TypeError, /the exitStatus option must be a status/);
-      const caught = await bus.context(unit, () => undefined, { exitStatus: new UnknownStatus() }).catch((error: unknown) => error);
+      expect(() => bus.open(unit, { exitStatus: new UnknownStatus() })).to.throw(
+        TypeError,
+        'status context options option exitStatus must be an active, blocked, maintenance or waiting status (unknown and error are read from Juju, never set), a function returning one, or "unchanged", got an UnknownStatus instance',
+      );
+      expect(() => bus.open(unit, { errorStatus: new ErrorStatus() })).to.throw(
+        TypeError,
+        'status context options option errorStatus must be an active, blocked, maintenance or waiting status (unknown and error are read from Juju, never set), got an ErrorStatus instance',
+      );
+      expect(() => bus.open(unit, { exitStatus: 'active' as unknown as ActiveStatus })).to.throw(
+        TypeError,
+        /option exitStatus must be .* or "unchanged", got a string \("active"\)/,
+      );
+      const caught = await bus
+        .context(unit, () => undefined, { exitStatus: new UnknownStatus() })
+        .catch((error: unknown) => error);
       expect(caught).to.be.instanceOf(TypeError);
       expect(unit.history).to.deep.equal([]);
     });

@@ -48,7 +48,10 @@ describe('onError', () => {
 
   it('keeps an async function async: its rejection becomes a ReconcilerError', async () => {
     const original = new ConnectionRefused('refused');
-    const connect = bus.onError(waiting, ConnectionRefused)(async () => {
+    const connect = bus.onError(
+      waiting,
+      ConnectionRefused,
+    )(async () => {
       await Promise.resolve();
       throw original;
     });
@@ -59,7 +62,11 @@ describe('onError', () => {
 
   it('with error types, matches them with instanceof, subclasses included', async () => {
     class Refused extends ConnectionRefused {}
-    const wrapped = bus.onError(waiting, NotFound, ConnectionRefused)(() => {
+    const wrapped = bus.onError(
+      waiting,
+      NotFound,
+      ConnectionRefused,
+    )(() => {
       throw new Refused('sub');
     });
     await bus.context(unit, () => {
@@ -70,7 +77,10 @@ describe('onError', () => {
 
   it('lets any other error through untouched, adding nothing', async () => {
     const other = new TypeError('a bug');
-    const wrapped = bus.onError(waiting, ConnectionRefused)(() => {
+    const wrapped = bus.onError(
+      waiting,
+      ConnectionRefused,
+    )(() => {
       throw other;
     });
     const wrappedAsync = bus.onError(waiting, ConnectionRefused)(() => Promise.reject(other));
@@ -126,7 +136,9 @@ describe('onError', () => {
     });
     expect(unit.status).to.equal(blocked);
     const caught = await status.context(unit, () => charm.connect()).catch((error: unknown) => error);
-    expect(caught).to.be.instanceOf(ReconcilerError).with.property('message', 'Found expected exception: refused');
+    expect(caught)
+      .to.be.instanceOf(ReconcilerError)
+      .with.property('message', 'Found expected exception: refused');
     expect(unit.status).to.equal(waiting);
   });
 
@@ -146,7 +158,6 @@ describe('onError', () => {
 
   it('words a non-Error throw as its text', async () => {
     const wrapped = bus.onError(waiting)(() => {
-       
       throw 'plain';
     });
     await bus.context(unit, () => {
@@ -156,21 +167,39 @@ describe('onError', () => {
 
   describe('bad input', () => {
     it('refuses a status that cannot be set, or is not a status', () => {
-      expect(() => bus.onError(new UnknownStatus())).to.throw(TypeError, /onError\(\) status cannot be unknown/);
-      expect(() => bus.onError('waiting' as unknown as WaitingStatus)).to.throw(TypeError, /onError\(\) status must be a status/);
+      expect(() => bus.onError(new UnknownStatus())).to.throw(
+        TypeError,
+        /onError\(\) status cannot be unknown/,
+      );
+      expect(() => bus.onError('waiting' as unknown as WaitingStatus)).to.throw(
+        TypeError,
+        /onError\(\) status must be a status/,
+      );
     });
 
     it('refuses error types that are not classes', () => {
       const arrow = (() => undefined) as unknown as typeof Error;
-      expect(() => bus.onError(waiting, Error, arrow)).to.throw(TypeError, 'onError() error type 2 must be a class such as Error or TypeError (matched with instanceof), got a function');
-      expect(() => bus.onError(waiting, 'Error' as unknown as typeof Error)).to.throw(TypeError, /error type 1 must be a class.*got a string \("Error"\)/);
+      expect(() => bus.onError(waiting, Error, arrow)).to.throw(
+        TypeError,
+        'onError() error type 2 must be a class such as Error or TypeError (matched with instanceof), got a function',
+      );
+      expect(() => bus.onError(waiting, 'Error' as unknown as typeof Error)).to.throw(
+        TypeError,
+        /error type 1 must be a class.*got a string \("Error"\)/,
+      );
     });
 
     it('refuses to wrap what is not a function, and decorating anything but a method', () => {
       const wrapper = bus.onError(waiting);
-      expect(() => wrapper(42 as unknown as () => void)).to.throw(TypeError, 'onError() wraps a function or decorates a method, got a number (42)');
+      expect(() => wrapper(42 as unknown as () => void)).to.throw(
+        TypeError,
+        'onError() wraps a function or decorates a method, got a number (42)',
+      );
       const fieldContext = { kind: 'field' } as unknown as ClassMethodDecoratorContext;
-      expect(() => wrapper(() => undefined, fieldContext)).to.throw(TypeError, /decorates methods only, got a decorator context of kind a string \("field"\)/);
+      expect(() => wrapper(() => undefined, fieldContext)).to.throw(
+        TypeError,
+        'onError() decorates methods only, got a field',
+      );
     });
   });
 });

@@ -22,8 +22,13 @@ describe('the packed package', function () {
     const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', project], { cwd: root });
     files = (JSON.parse(stdout) as [{ files: { path: string }[] }])[0].files.map((f) => f.path);
     const [tarball] = (await readdir(project)).filter((name) => name.endsWith('.tgz'));
-    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    await run(npm, ['install', `./${String(tarball)}`, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project });
+    await writeFile(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    );
+    await run(npm, ['install', `./${String(tarball)}`, '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: project,
+    });
   });
 
   after(async () => {
@@ -31,8 +36,20 @@ describe('the packed package', function () {
   });
 
   it('holds the built module, its types, and the docs, and no sources or specs', () => {
-    expect(files).to.include.members(['dist/index.js', 'dist/index.d.ts', 'README.md', 'CHANGELOG.md', 'LICENSE', 'package.json']);
-    expect(files.filter((f) => !f.startsWith('dist/') && !['README.md', 'CHANGELOG.md', 'LICENSE', 'package.json'].includes(f))).to.deep.equal([]);
+    expect(files).to.include.members([
+      'dist/index.js',
+      'dist/index.d.ts',
+      'README.md',
+      'CHANGELOG.md',
+      'LICENSE',
+      'package.json',
+    ]);
+    expect(
+      files.filter(
+        (f) =>
+          !f.startsWith('dist/') && !['README.md', 'CHANGELOG.md', 'LICENSE', 'package.json'].includes(f),
+      ),
+    ).to.deep.equal([]);
   });
 
   it('serves import * as status to plain Node', async () => {
@@ -49,7 +66,11 @@ console.log(JSON.stringify([value, unit.history.map(String), status.bus instance
 `,
     );
     const { stdout } = await run(process.execPath, ['esm.mjs'], { cwd: project });
-    expect(JSON.parse(stdout)).to.deep.equal(['done', ['maintenance: Installing', 'waiting: Waiting for the database'], true]);
+    expect(JSON.parse(stdout)).to.deep.equal([
+      'done',
+      ['maintenance: Installing', 'waiting: Waiting for the database'],
+      true,
+    ]);
   });
 
   it('serves require() to CommonJS, the same single copy of the module', async () => {
@@ -78,11 +99,15 @@ export const ready: Promise<number> = status.context(unit, () => {
   status.add(new status.BlockedStatus('Add a database'));
   return 1;
 }, { exitStatus: new status.ActiveStatus('Serving') });
-${lib ? `export async function scoped(): Promise<string> {
+${
+  lib
+    ? `export async function scoped(): Promise<string> {
   await using ctx = status.open(unit);
   return String(ctx.resolve());
 }
-` : ''}export const simulator: Promise<HookToolsSimulator> = HookToolsSimulator.create();
+`
+    : ''
+}export const simulator: Promise<HookToolsSimulator> = HookToolsSimulator.create();
 `,
       );
       const compilerOptions = {
@@ -96,8 +121,13 @@ ${lib ? `export async function scoped(): Promise<string> {
         types: [],
         ...(lib ? { lib } : {}),
       };
-      await writeFile(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['charm.ts'] }));
-      const result = await run(process.execPath, [tsc, '-p', '.'], { cwd: project }).catch((error: unknown) => error);
+      await writeFile(
+        join(project, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions, files: ['charm.ts'] }),
+      );
+      const result = await run(process.execPath, [tsc, '-p', '.'], { cwd: project }).catch(
+        (error: unknown) => error,
+      );
       expect(result).to.have.property('stdout', '');
     });
   }

@@ -23,11 +23,17 @@ describe('README.md', function () {
     await Promise.all(blocks.map((code, i) => writeFile(join(folder, `block-${String(i + 1)}.ts`), code)));
     await writeFile(
       join(folder, 'tsconfig.json'),
-      JSON.stringify({ extends: '../tsconfig.json', compilerOptions: { noUnusedLocals: false }, include: ['*.ts'] }),
+      JSON.stringify({
+        extends: '../tsconfig.json',
+        compilerOptions: { noUnusedLocals: false },
+        include: ['*.ts'],
+      }),
     );
-    const result = await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', folder]).catch(
-      (error: unknown) => error as { stdout: string },
-    );
+    const result = await run(process.execPath, [
+      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      folder,
+    ]).catch((error: unknown) => error as { stdout: string });
     expect(result.stdout).to.equal('');
   });
 });

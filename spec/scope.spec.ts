@@ -23,7 +23,7 @@ describe('async scoping (beyond)', () => {
     bus.on('warning', warnings);
   });
 
-  it('two concurrent context() calls never see each other\'s statuses', async () => {
+  it("two concurrent context() calls never see each other's statuses", async () => {
     const a = new MemoryUnit();
     const b = new MemoryUnit();
     const work = (name: string, ms: number) => async () => {
@@ -96,10 +96,14 @@ describe('async scoping (beyond)', () => {
       bus.add(new MaintenanceStatus('inside'));
     });
     await ctx.close();
-    expect(texts(global.history)).to.deep.equal(['maintenance: outside', 'maintenance: inside', 'active: Ready']);
+    expect(texts(global.history)).to.deep.equal([
+      'maintenance: outside',
+      'maintenance: inside',
+      'active: Ready',
+    ]);
     expect(texts(scoped.history)).to.deep.equal(['maintenance: inside', 'active: Ready']);
-    expect(warnings.args.map(([m]) => m)).to.satisfy((messages: string[]) =>
-      messages.length === 1 && messages[0]?.startsWith('already in a status context'),
+    expect(warnings.args.map(([m]) => m)).to.satisfy(
+      (messages: string[]) => messages.length === 1 && messages[0]?.startsWith('already in a status context'),
     );
   });
 
@@ -134,7 +138,7 @@ describe('async scoping (beyond)', () => {
     await late;
     expect(texts(unit.history)).to.deep.equal(['active: Ready']);
     expect(warnings.args.map(([m]) => m)).to.deep.equal([
-      'could not add status outside of a status context: blocked: too late',
+      'could not add status: its status context has closed (StatusContext(closed, a MemoryUnit)), so nothing receives blocked: too late',
     ]);
   });
 

@@ -93,11 +93,17 @@ describe('status values', () => {
         TypeError,
         'unknown status name: got a string ("broken"), expected one of active, blocked, maintenance, waiting, unknown, error',
       );
-      expect(() => StatusBase.fromName(undefined as unknown as 'active')).to.throw(TypeError, /got undefined/);
+      expect(() => StatusBase.fromName(undefined as unknown as 'active')).to.throw(
+        TypeError,
+        /got undefined/,
+      );
     });
 
     it('refuses a bad message in fromName() too', () => {
-      expect(() => StatusBase.fromName('active', 3 as unknown as string)).to.throw(TypeError, /must be a string/);
+      expect(() => StatusBase.fromName('active', 3 as unknown as string)).to.throw(
+        TypeError,
+        /must be a string/,
+      );
     });
   });
 });

@@ -66,7 +66,11 @@ export async function typeSpec(): Promise<void> {
   status.open(unit, { exitStatus: 'active' });
 
   // onError keeps the wrapped function's signature.
-  const wrapped = status.onError(waiting, TypeError, RangeError)((a: number, b: string) => `${String(a)}${b}`);
+  const wrapped = status.onError(
+    waiting,
+    TypeError,
+    RangeError,
+  )((a: number, b: string) => `${String(a)}${b}`);
   const out: string = wrapped(1, 'x');
   // @ts-expect-error the wrapper keeps the parameter types
   wrapped('x', 1);

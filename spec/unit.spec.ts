@@ -18,7 +18,10 @@ describe('MemoryUnit', () => {
     const unit = new MemoryUnit();
     expect(() => {
       unit.setStatus(new UnknownStatus());
-    }).to.throw(TypeError, 'MemoryUnit.setStatus() status cannot be unknown: a charm can set only active, blocked, maintenance or waiting');
+    }).to.throw(
+      TypeError,
+      'MemoryUnit.setStatus() status cannot be unknown: a charm can set only active, blocked, maintenance or waiting',
+    );
     expect(() => {
       unit.setStatus(new ErrorStatus('x'));
     }).to.throw(TypeError, /cannot be error/);
@@ -29,6 +32,9 @@ describe('MemoryUnit', () => {
     const unit = new MemoryUnit();
     expect(() => {
       unit.setStatus({ name: 'active', message: '' } as unknown as ActiveStatus);
-    }).to.throw(TypeError, /must be a status \(ActiveStatus, BlockedStatus, MaintenanceStatus or WaitingStatus\), got a plain object/);
+    }).to.throw(
+      TypeError,
+      /must be a status \(ActiveStatus, BlockedStatus, MaintenanceStatus or WaitingStatus\), got a plain object/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { type ExecFileException, execFile } from 'node:child_process';
 
-import { describeValue } from '../input.js';
+import { ENV, TIMEOUT_MS } from '../input.js';
 
 /**
  * The longest single command-line argument Linux accepts (`MAX_ARG_STRLEN`, 32 pages), less
@@ -21,7 +21,7 @@ export type HookToolFailure = 'missing' | 'exit' | 'signal' | 'timeout' | 'too-l
 export interface HookToolOptions {
   /** The environment of the tool (default `process.env`): a hook's, or a simulator's. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Milliseconds before the tool is stopped (default 60 000). */
+  /** Milliseconds before the tool is stopped: a whole number from 1 to 2³¹−1 (default 60 000). */
   timeoutMs?: number;
 }
 
@@ -81,7 +81,11 @@ export class HookToolError extends Error {
  *   argument too long for the system (the last before any process starts).
  * @internal
  */
-export function runHookTool(tool: string, args: readonly string[], options: HookToolOptions = {}): Promise<string> {
+export function runHookTool(
+  tool: string,
+  args: readonly string[],
+  options: HookToolOptions = {},
+): Promise<string> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   for (const arg of args) {
     const bytes = Buffer.byteLength(arg, 'utf8');
@@ -127,7 +131,10 @@ function describeFailure(
   const base = { tool, args, stderr, cause: error };
   const why = stderr.trim().split('\n').filter(Boolean).pop() ?? '';
   if (error.code === 'ENOENT') {
-    return new HookToolError(`${tool} was not found on PATH: is this running inside a Juju hook?`, { ...base, failure: 'missing' });
+    return new HookToolError(`${tool} was not found on PATH: is this running inside a Juju hook?`, {
+      ...base,
+      failure: 'missing',
+    });
   }
   if (error.code === 'E2BIG') {
     return new HookToolError(
@@ -157,44 +164,18 @@ function describeFailure(
       signal: error.signal,
     });
   }
-  return new HookToolError(`${tool} is on PATH but could not be run (${String(error.code)}): ${error.message}`, {
-    ...base,
-    failure: 'missing',
-  });
+  return new HookToolError(
+    `${tool} is on PATH but could not be run (${String(error.code)}): ${error.message}`,
+    {
+      ...base,
+      failure: 'missing',
+    },
+  );
 }
 
 /**
- * Checks the options shared by hook tool users.
+ * The option rules shared by everything that runs hook tools, for their options tables.
  *
- * @throws TypeError naming the option and what it accepts.
  * @internal
  */
-export function checkHookToolOptions(options: Record<string, unknown>, where: string): HookToolOptions {
-  const { env, timeoutMs } = options;
-  if (env !== undefined) {
-    // Not only plain objects: `process.env` itself is welcome.
-    if (typeof env !== 'object' || env === null || isArray(env)) {
-      throw new TypeError(`${where} env option must be an object of environment variables, got ${describeValue(env)}`);
-    }
-    for (const [key, value] of Object.entries(env)) {
-      if (value !== undefined && typeof value !== 'string') {
-        throw new TypeError(`${where} env option must map names to strings, but ${key} is ${describeValue(value)}`);
-      }
-    }
-  }
-  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)) {
-    throw new TypeError(`${where} timeoutMs option must be a positive number of milliseconds, got ${describeValue(timeoutMs)}`);
-  }
-  return {
-    ...(env === undefined ? {} : { env: env as Record<string, string | undefined> }),
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
-  };
-}
-
-function isArray(value: unknown): boolean {
-  try {
-    return Array.isArray(value);
-  } catch {
-    return true; // a revoked proxy: not an environment either
-  }
-}
+export const HOOK_TOOL_OPTIONS = { env: ENV, timeoutMs: TIMEOUT_MS };

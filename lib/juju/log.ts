@@ -1,18 +1,21 @@
-import { StatusBus, type StatusBusEvents } from '../bus.js';
-import { checkOptions, describeValue, isPlainObject, messageOf } from '../input.js';
-import { type HookToolOptions, MAX_ARGUMENT_BYTES, checkHookToolOptions, runHookTool } from './hook-tool.js';
+import type { StatusBus, StatusBusEvent, StatusBusEvents, StatusBusListener } from '../bus.js';
+import { checkOptions, describeValue, isPlainObject, messageOf, rule } from '../input.js';
+import { HOOK_TOOL_OPTIONS, type HookToolOptions, MAX_ARGUMENT_BYTES, runHookTool } from './hook-tool.js';
+
+/** `juju-log`'s levels, each once. */
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
 
 /** A `juju-log` level. */
-export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** The bus events `jujuLog` forwards. */
-export type LoggedEvent = 'maintenance' | 'blocked' | 'waiting' | 'active' | 'open' | 'resolved' | 'warning' | 'error';
+/** The bus events `jujuLog` forwards: all of them. */
+export type LoggedEvent = StatusBusEvent;
 
 /** Options of {@link jujuLog}. */
 export interface JujuLogOptions extends HookToolOptions {
   /**
-   * The level of each event, or `false` to leave it out. Defaults: blocked and warning are
-   * WARNING, error is ERROR, the rest INFO.
+   * The level of each event, or `false` to leave it out. Defaults: blocked, warning and
+   * expected are WARNING, error is ERROR, the rest INFO.
    */
   levels?: Partial<Record<LoggedEvent, LogLevel | false>>;
 }
@@ -20,17 +23,37 @@ export interface JujuLogOptions extends HookToolOptions {
 /** A function that stops `jujuLog` and resolves once the lines already sent are written. */
 export type Detach = () => Promise<void>;
 
-const DEFAULT_LEVELS: Record<LoggedEvent, LogLevel> = {
+const DEFAULT_LEVELS: Readonly<Record<LoggedEvent, LogLevel>> = {
   maintenance: 'INFO',
   blocked: 'WARNING',
   waiting: 'INFO',
   active: 'INFO',
   open: 'INFO',
   resolved: 'INFO',
+  expected: 'WARNING',
   warning: 'WARNING',
   error: 'ERROR',
 };
-const LEVELS = new Set<unknown>(['TRACE', 'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL']);
+
+/** How each event reads in `juju debug-log`. */
+const LINES: { readonly [E in LoggedEvent]: (...args: Parameters<StatusBusEvents[E]>) => string } = {
+  maintenance: (status) => `status: ${String(status)}`,
+  blocked: (status) => `status: ${String(status)}`,
+  waiting: (status) => `status: ${String(status)}`,
+  active: (status) => `status: ${String(status)}`,
+  open: () => 'status context opened',
+  resolved: (status) => `status context closed with: ${String(status)}`,
+  expected: (error) =>
+    `Found expected exception: ${messageOf(error.cause)} (status: ${String(error.status)})`,
+  warning: (message) => message,
+  error: (error) => `${error.name}: ${error.message}`,
+};
+
+const LEVELS_RULE = rule<Partial<Record<LoggedEvent, LogLevel | false>>>(
+  `an object of event names to ${LOG_LEVELS.join(', ')} or false, such as { maintenance: 'DEBUG' }`,
+  (v) => isPlainObject(v),
+);
+const OPTIONS = { levels: LEVELS_RULE, ...HOOK_TOOL_OPTIONS };
 
 /** The longest piece of a line sent in one `juju-log` call, in bytes, with room to spare. */
 const CHUNK_BYTES = Math.floor(MAX_ARGUMENT_BYTES / 2);
@@ -39,9 +62,11 @@ const CHUNK_BYTES = Math.floor(MAX_ARGUMENT_BYTES / 2);
  * Forwards the events of `bus` to `juju-log --log-level <LEVEL>`, so that they land in
  * `juju debug-log` beside the charm's own lines. Returns a function that detaches it.
  *
- * Lines are written one at a time, in order. A failure of `juju-log` never reaches the charm:
- * it goes to stderr, which Juju also keeps. A line longer than one command-line argument may be
- * is split over several calls instead of being lost.
+ * Calls are made one at a time, in order. While one is in flight, the lines that follow are
+ * joined (in order, one per line) into the next call of the same level: a burst of a hundred
+ * events costs a handful of `juju-log` calls, and nothing is dropped. A failure of `juju-log`
+ * never reaches the charm: it goes to stderr, which Juju also keeps. A line longer than one
+ * command-line argument may be is split over several calls instead of being lost.
  *
  * @example
  * ```ts
@@ -56,41 +81,71 @@ export function jujuLog(bus: StatusBus, options: JujuLogOptions = {}): Detach {
   if (!isBus(bus)) {
     throw new TypeError(`jujuLog() needs a StatusBus (such as status.bus), got ${describeValue(bus)}`);
   }
-  const tool = checkHookToolOptions(checkOptions(options, 'jujuLog() options', ['levels', 'env', 'timeoutMs']), 'jujuLog()');
-  const levels = checkLevels(options.levels);
-  let tail: Promise<void> = Promise.resolve();
+  const { levels: chosen, env, timeoutMs } = checkOptions(options, 'jujuLog() options', OPTIONS);
+  const tool: HookToolOptions = {
+    ...(env === undefined ? {} : { env }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  };
+  const levels = checkLevels(chosen);
+  /** Calls waiting for the one in flight: a level and its lines, in order. */
+  const waiting: { level: LogLevel; lines: string[]; bytes: number }[] = [];
+  let inFlight = false;
+  let idle: Promise<void> = Promise.resolve();
+  let settle: () => void = () => undefined;
+
+  const send = (level: LogLevel, text: string): void => {
+    inFlight = true;
+    runHookTool('juju-log', ['--log-level', level, '--', text], tool)
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          console.error(
+            `charms-contextual-status: juju-log failed (${messageOf(error)}); the lines were: ${level} ${text}`,
+          );
+        },
+      )
+      .finally(() => {
+        const next = waiting.shift();
+        if (next !== undefined) {
+          send(next.level, next.lines.join('\n'));
+          return;
+        }
+        inFlight = false;
+        settle();
+      });
+  };
 
   const log = (level: LogLevel, line: string): void => {
     for (const piece of split(line)) {
-      tail = tail.then(() =>
-        runHookTool('juju-log', ['--log-level', level, '--', piece], tool).then(
-          () => undefined,
-          (error: unknown) => {
-            console.error(`charms-contextual-status: juju-log failed (${messageOf(error)}); the line was: ${level} ${piece}`);
-          },
-        ),
-      );
+      if (!inFlight) {
+        idle = new Promise((resolve) => {
+          settle = resolve;
+        });
+        send(level, piece);
+        continue;
+      }
+      const bytes = Buffer.byteLength(piece, 'utf8') + 1;
+      const last = waiting[waiting.length - 1];
+      if (last?.level === level && last.bytes + bytes <= CHUNK_BYTES) {
+        last.lines.push(piece);
+        last.bytes += bytes;
+      } else {
+        waiting.push({ level, lines: [piece], bytes });
+      }
     }
   };
 
-  const describe: { [E in LoggedEvent]: (...args: Parameters<StatusBusEvents[E]>) => string } = {
-    maintenance: (status) => `status: ${String(status)}`,
-    blocked: (status) => `status: ${String(status)}`,
-    waiting: (status) => `status: ${String(status)}`,
-    active: (status) => `status: ${String(status)}`,
-    open: () => 'status context opened',
-    resolved: (status) => `status context closed with: ${String(status)}`,
-    warning: (message) => message,
-    error: (error) => `${error.name}: ${error.message}`,
-  };
-  const listeners = new Map<LoggedEvent, (...args: unknown[]) => void>();
-  for (const event of Object.keys(describe) as LoggedEvent[]) {
+  const listeners: [LoggedEvent, StatusBusListener<LoggedEvent>][] = [];
+  for (const event of Object.keys(LINES) as LoggedEvent[]) {
     const level = levels[event];
     if (level === false) continue;
-    const line = describe[event] as (...args: unknown[]) => string;
-    listeners.set(event, (...args: unknown[]) => {
-      log(level, line(...args));
-    });
+    const line = LINES[event] as (...args: unknown[]) => string;
+    listeners.push([
+      event,
+      (...args: unknown[]) => {
+        log(level, line(...args));
+      },
+    ]);
   }
   for (const [event, listener] of listeners) bus.on(event, listener);
   let detached = false;
@@ -99,30 +154,40 @@ export function jujuLog(bus: StatusBus, options: JujuLogOptions = {}): Detach {
       detached = true;
       for (const [event, listener] of listeners) bus.off(event, listener);
     }
-    await tail;
+    await idle;
   };
 }
+
+/** A status bus of any copy of this package: checked by shape, as a copy's class differs. */
 function isBus(value: unknown): value is StatusBus {
   try {
-    return value instanceof StatusBus;
+    const bus = value as Partial<StatusBus> | null;
+    return (
+      typeof bus === 'object' &&
+      bus !== null &&
+      typeof bus.add === 'function' &&
+      typeof bus.on === 'function' &&
+      typeof bus.context === 'function'
+    );
   } catch {
     return false; // a revoked proxy
   }
 }
 
-function checkLevels(levels: unknown): Record<LoggedEvent, LogLevel | false> {
-  if (levels === undefined) return DEFAULT_LEVELS;
-  if (!isPlainObject(levels)) {
-    throw new TypeError(`jujuLog() levels option must be an object such as { maintenance: 'DEBUG' }, got ${describeValue(levels)}`);
-  }
+function checkLevels(
+  levels: Partial<Record<LoggedEvent, unknown>> | undefined,
+): Record<LoggedEvent, LogLevel | false> {
   const out: Record<LoggedEvent, LogLevel | false> = { ...DEFAULT_LEVELS };
+  if (levels === undefined) return out;
   for (const [event, level] of Object.entries(levels)) {
-    if (!(event in DEFAULT_LEVELS)) {
-      throw new TypeError(`jujuLog() levels option has an unknown event "${event}": expected ${Object.keys(DEFAULT_LEVELS).join(', ')}`);
-    }
-    if (level !== false && !LEVELS.has(level)) {
+    if (!Object.hasOwn(DEFAULT_LEVELS, event)) {
       throw new TypeError(
-        `jujuLog() level for ${event} must be TRACE, DEBUG, INFO, WARNING, ERROR, CRITICAL or false, got ${describeValue(level)}`,
+        `jujuLog() levels option has an unknown event "${event}": expected ${Object.keys(DEFAULT_LEVELS).join(', ')}`,
+      );
+    }
+    if (level !== false && !(LOG_LEVELS as readonly unknown[]).includes(level)) {
+      throw new TypeError(
+        `jujuLog() level for ${event} must be ${LOG_LEVELS.join(', ')} or false, got ${describeValue(level)}`,
       );
     }
     out[event as LoggedEvent] = level as LogLevel | false;

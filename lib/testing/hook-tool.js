@@ -139,9 +139,12 @@ function parse(args, spec) {
     }
     const long = arg.startsWith('--');
     const [key = '', inline] = arg.slice(long ? 2 : 1).split(/=(.*)/s, 2);
-    const name = long ? key : Object.keys(spec).find((n) => spec[n]?.short === key) ?? (key.length > 1 ? undefined : key);
+    const name = long
+      ? key
+      : (Object.keys(spec).find((n) => spec[n]?.short === key) ?? (key.length > 1 ? undefined : key));
     const flag = name === undefined ? undefined : spec[name];
-    if (name === undefined || flag === undefined) throw new ToolExit(2, `flag provided but not defined: ${arg}`);
+    if (name === undefined || flag === undefined)
+      throw new ToolExit(2, `flag provided but not defined: ${arg}`);
     if (!flag.value) {
       parsed.flags[name] = true;
       continue;
@@ -161,7 +164,10 @@ function parse(args, spec) {
 function format(parsed) {
   const value = parsed.flags.format ?? 'smart';
   if (typeof value !== 'string' || !FORMATS.includes(value)) {
-    throw new ToolExit(2, `invalid value "${String(value)}" for flag --format: unknown format "${String(value)}"`);
+    throw new ToolExit(
+      2,
+      `invalid value "${String(value)}" for flag --format: unknown format "${String(value)}"`,
+    );
   }
   return value;
 }
@@ -193,7 +199,8 @@ function yaml(value, indent) {
 
 /** @param {string[]} extra */
 function unrecognized(extra) {
-  if (extra.length > 0) throw new ToolExit(2, `unrecognized args: [${extra.map((a) => JSON.stringify(a)).join(' ')}]`);
+  if (extra.length > 0)
+    throw new ToolExit(2, `unrecognized args: [${extra.map((a) => JSON.stringify(a)).join(' ')}]`);
 }
 
 /** @param {State} state */
@@ -225,12 +232,21 @@ const TOOLS = {
     });
     const how = format(parsed);
     unrecognized(parsed.positional);
-    const detail = (/** @type {StatusRecord} */ s) => ({ message: s.message, status: s.status, 'status-data': {} });
+    const detail = (/** @type {StatusRecord} */ s) => ({
+      message: s.message,
+      status: s.status,
+      'status-data': {},
+    });
     if (parsed.flags.application === true) {
       if (!state.leader) throw new ToolExit(1, 'this unit is not the leader');
       const value =
         parsed.flags['include-data'] === true
-          ? { 'application-status': { ...detail(state.application), units: { [state.unitName]: detail(state.unit) } } }
+          ? {
+              'application-status': {
+                ...detail(state.application),
+                units: { [state.unitName]: detail(state.unit) },
+              },
+            }
           : state.application.status;
       return { code: 0, stdout: render(value, how) };
     }
@@ -246,7 +262,10 @@ const TOOLS = {
     });
     const level = String(flags['log-level'] ?? (flags.debug === true ? 'DEBUG' : 'INFO')).toUpperCase();
     if (!LOG_LEVELS.includes(level)) {
-      throw new ToolExit(2, `invalid log level "${String(flags['log-level'])}", expected one of [${LOG_LEVELS.join(' ')}]`);
+      throw new ToolExit(
+        2,
+        `invalid log level "${String(flags['log-level'])}", expected one of [${LOG_LEVELS.join(' ')}]`,
+      );
     }
     if (positional.length === 0) throw new ToolExit(2, 'no message specified');
     return { code: 0, record: { log: { level, message: positional.join(' ') } } };
@@ -256,7 +275,10 @@ const TOOLS = {
     const parsed = parse(args, { format: { value: true } });
     const how = format(parsed);
     unrecognized(parsed.positional);
-    return { code: 0, stdout: how === 'json' ? render(state.leader, how) : `${state.leader ? 'True' : 'False'}\n` };
+    return {
+      code: 0,
+      stdout: how === 'json' ? render(state.leader, how) : `${state.leader ? 'True' : 'False'}\n`,
+    };
   },
 
   'config-get'(args, state) {
@@ -290,7 +312,8 @@ const TOOLS = {
     unrecognized(extra);
     const endpoint = id.split(':')[0] ?? '';
     const relation = state.relations[endpoint]?.[id];
-    if (relation === undefined) throw new ToolExit(2, `invalid value "${id}" for flag -r: relation not found`);
+    if (relation === undefined)
+      throw new ToolExit(2, `invalid value "${id}" for flag -r: relation not found`);
     const data = relation[member ?? Object.keys(relation)[0] ?? applicationName(state)] ?? {};
     return { code: 0, stdout: render(key === '-' ? data : (data[key] ?? null), how) };
   },
@@ -317,7 +340,10 @@ export function run(tool, root, args) {
     let result;
     if (index >= 0) {
       failure = state.failures.splice(index, 1)[0];
-      result = failure?.signal || failure?.hang ? { code: -1 } : { code: failure?.exitCode ?? 1, stderr: failure?.stderr ?? 'ERROR injected failure\n' };
+      result =
+        failure?.signal || failure?.hang
+          ? { code: -1 }
+          : { code: failure?.exitCode ?? 1, stderr: failure?.stderr ?? 'ERROR injected failure\n' };
     } else {
       try {
         result = /** @type {NonNullable<typeof TOOLS[string]>} */ (TOOLS[tool])(args, state);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { checkOptions, describeValue, isPlainObject } from '../input.js';
+import { BOOLEAN, checkOptions, describeValue, isPlainObject, rule } from '../input.js';
 import { StatusBase, type StatusName } from '../status.js';
 
 /** The hook tools a simulator provides. */
@@ -194,7 +194,12 @@ export class HookToolsSimulator {
   async calls(tool?: SimulatedTool): Promise<HookToolCall[]> {
     return (await this.#records())
       .filter((call) => tool === undefined || call.tool === tool)
-      .map(({ tool: name, args, exitCode, signal }) => ({ tool: name, args, exitCode, ...(signal === undefined ? {} : { signal }) }));
+      .map(({ tool: name, args, exitCode, signal }) => ({
+        tool: name,
+        args,
+        exitCode,
+        ...(signal === undefined ? {} : { signal }),
+      }));
   }
 
   /** The lines logged with `juju-log`, oldest first. */
@@ -204,7 +209,8 @@ export class HookToolsSimulator {
 
   /** Makes the unit the leader, or not: `is-leader`, and whether `--application` is allowed. */
   async setLeader(leader: boolean): Promise<void> {
-    if (typeof leader !== 'boolean') throw new TypeError(`setLeader() takes true or false, got ${describeValue(leader)}`);
+    if (typeof leader !== 'boolean')
+      throw new TypeError(`setLeader() takes true or false, got ${describeValue(leader)}`);
     await this.#update((state) => {
       state.leader = leader;
     });
@@ -236,7 +242,9 @@ export class HookToolsSimulator {
   async removeRelation(id: string): Promise<void> {
     await this.#update((state) => {
       for (const [endpoint, relations] of Object.entries(state.relations)) {
-        state.relations[endpoint] = Object.fromEntries(Object.entries(relations).filter(([key]) => key !== id));
+        state.relations[endpoint] = Object.fromEntries(
+          Object.entries(relations).filter(([key]) => key !== id),
+        );
       }
     });
   }
@@ -244,21 +252,11 @@ export class HookToolsSimulator {
   /** Makes the next call of `tool` fail as described, instead of doing its work. */
   async failNext(tool: SimulatedTool, failure: InjectedFailure = {}): Promise<void> {
     if (!(SIMULATED_TOOLS as readonly unknown[]).includes(tool)) {
-      throw new TypeError(`failNext() takes one of ${SIMULATED_TOOLS.join(', ')}, got ${describeValue(tool)}`);
+      throw new TypeError(
+        `failNext() takes one of ${SIMULATED_TOOLS.join(', ')}, got ${describeValue(tool)}`,
+      );
     }
-    const { exitCode, stderr, signal, hang } = checkOptions(failure, 'failNext() failure', ['exitCode', 'stderr', 'signal', 'hang']);
-    if (exitCode !== undefined && (typeof exitCode !== 'number' || !Number.isInteger(exitCode) || exitCode < 1 || exitCode > 255)) {
-      throw new TypeError(`failNext() exitCode must be an integer from 1 to 255, got ${describeValue(exitCode)}`);
-    }
-    if (stderr !== undefined && typeof stderr !== 'string') {
-      throw new TypeError(`failNext() stderr must be a string such as "ERROR …", got ${describeValue(stderr)}`);
-    }
-    if (signal !== undefined && (typeof signal !== 'string' || !(SIGNALS as readonly string[]).includes(signal))) {
-      throw new TypeError(`failNext() signal must be one of ${SIGNALS.join(', ')}, got ${describeValue(signal)}`);
-    }
-    if (hang !== undefined && typeof hang !== 'boolean') {
-      throw new TypeError(`failNext() hang must be true or false, got ${describeValue(hang)}`);
-    }
+    const { exitCode, stderr, signal, hang } = checkOptions(failure, 'failNext() failure', FAILURE_OPTIONS);
     await this.#update((state) => {
       state.failures.push({
         tool,
@@ -315,17 +313,29 @@ function stringEntries(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
+const FAILURE_OPTIONS = {
+  exitCode: rule<number>(
+    'a whole number from 1 to 255',
+    (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 255,
+  ),
+  stderr: rule<string>('a string such as "ERROR …"', (v) => typeof v === 'string'),
+  signal: rule<(typeof SIGNALS)[number]>(`one of ${SIGNALS.join(', ')}`, (v) =>
+    (SIGNALS as readonly unknown[]).includes(v),
+  ),
+  hang: BOOLEAN,
+};
+
+const SIMULATOR_OPTIONS = {
+  leader: BOOLEAN,
+  unitName: rule<string>(
+    'a unit name such as "app/0"',
+    (v) => typeof v === 'string' && /^[a-z][a-z0-9-]*\/\d+$/.test(v),
+  ),
+  config: rule<Record<string, unknown>>('an object of option values', isPlainObject),
+};
+
 function simulatorOptions(options: unknown): SimulatorOptions {
-  const { leader, unitName, config } = checkOptions(options, 'simulator options', ['leader', 'unitName', 'config']);
-  if (leader !== undefined && typeof leader !== 'boolean') {
-    throw new TypeError(`the leader option must be true or false, got ${describeValue(leader)}`);
-  }
-  if (unitName !== undefined && (typeof unitName !== 'string' || !/^[a-z][a-z0-9-]*\/\d+$/.test(unitName))) {
-    throw new TypeError(`the unitName option must be a unit name such as "app/0", got ${describeValue(unitName)}`);
-  }
-  if (config !== undefined && !isPlainObject(config)) {
-    throw new TypeError(`the config option must be an object of option values, got ${describeValue(config)}`);
-  }
+  const { leader, unitName, config } = checkOptions(options, 'simulator options', SIMULATOR_OPTIONS);
   return {
     ...(leader === undefined ? {} : { leader }),
     ...(unitName === undefined ? {} : { unitName }),

@@ -17,7 +17,8 @@ import {
 import { HookToolsSimulator } from '../../lib/testing/index.js';
 
 /** Messages that mean the library crashed instead of explaining. */
-const NATIVE = /Cannot read properties|is not a function|Cannot convert a Symbol|is not iterable|Cannot destructure|undefined is not|null is not|Cannot perform/;
+const NATIVE =
+  /Cannot read properties|is not a function|Cannot convert a Symbol|is not iterable|Cannot destructure|undefined is not|null is not|Cannot perform/;
 
 class ProxyTrap extends Error {}
 const throwingProxy = (): object =>
@@ -117,50 +118,100 @@ describe('bad input, at every entry point', () => {
       });
 
       it('the status constructors and fromName() refuse it as a message or a name', () => {
-        expectRefusal(() => StatusBase.fromName(make() as 'active'), /unknown status name: got .*, expected one of active, blocked/);
+        expectRefusal(
+          () => StatusBase.fromName(make() as 'active'),
+          /unknown status name: got .*, expected one of active, blocked/,
+        );
         if (make() === undefined) return; // an absent message is the empty message
-        expectRefusal(() => new BlockedStatus(make() as string), /BlockedStatus message must be a string, got /);
-        expectRefusal(() => StatusBase.fromName('active', make() as string), /ActiveStatus message must be a string/);
+        expectRefusal(
+          () => new BlockedStatus(make() as string),
+          /BlockedStatus message must be a string, got /,
+        );
+        expectRefusal(
+          () => StatusBase.fromName('active', make() as string),
+          /ActiveStatus message must be a string/,
+        );
       });
 
       it('context() rejects it as a unit, a body or options; open() throws', async () => {
-        await expectRejection(() => bus.context(make() as MemoryUnit, () => 1), /must be a unit: an object with a setStatus\(status\) method/);
+        await expectRejection(
+          () => bus.context(make() as MemoryUnit, () => 1),
+          /must be a unit: an object with a setStatus\(status\) method/,
+        );
         if (typeof make() !== 'function') {
-          await expectRejection(() => bus.context(unit, make() as () => void), /the body of a status context must be a function, got /);
+          await expectRejection(
+            () => bus.context(unit, make() as () => void),
+            /the body of a status context must be a function, got /,
+          );
         }
         expectRefusal(() => bus.open(make() as MemoryUnit), /must be a unit/);
         if (make() !== undefined) {
-          await expectRejection(() => bus.context(unit, () => 1, make() as object), /status context options must be a plain object such as \{ exitStatus, errorStatus \}|has an unknown option/);
-          expectRefusal(() => bus.open(unit, { exitStatus: make() as StatusBase }), /the exitStatus option must be a status/);
-          expectRefusal(() => bus.open(unit, { errorStatus: make() as StatusBase }), /the errorStatus option must be a status/);
+          await expectRejection(
+            () => bus.context(unit, () => 1, make() as object),
+            /status context options must be a plain object such as \{ exitStatus, errorStatus, summary \}|has an unknown option/,
+          );
+          if (typeof make() !== 'function') {
+            expectRefusal(
+              () => bus.open(unit, { exitStatus: make() as StatusBase }),
+              /status context options option exitStatus must be an active, blocked, maintenance or waiting status .*, a function returning one, or "unchanged"/,
+            );
+          }
+          expectRefusal(
+            () => bus.open(unit, { errorStatus: make() as StatusBase }),
+            /status context options option errorStatus must be an active, blocked, maintenance or waiting status/,
+          );
         }
       });
 
       it('onError() refuses it as a status, an error type, or what it wraps', () => {
         expectRefusal(() => wrap(make()), /onError\(\) status must be a status/);
-        expectRefusal(() => wrap(new BlockedStatus('x'), make()), /onError\(\) error type 1 must be a class such as Error or TypeError/);
+        expectRefusal(
+          () => wrap(new BlockedStatus('x'), make()),
+          /onError\(\) error type 1 must be a class such as Error or TypeError/,
+        );
         if (typeof make() !== 'function') {
-          expectRefusal(() => (bus.onError(new BlockedStatus('x')) as (fn: unknown) => unknown)(make()), /onError\(\) wraps a function or decorates a method, got /);
+          expectRefusal(
+            () => (bus.onError(new BlockedStatus('x')) as (fn: unknown) => unknown)(make()),
+            /onError\(\) wraps a function or decorates a method, got /,
+          );
         }
       });
 
       it('HookToolUnit, jujuLog and the bus listeners refuse it as options or a listener', () => {
         if (make() !== undefined) {
-          expectRefusal(() => new HookToolUnit(make() as object), /HookToolUnit options must be a plain object such as \{ application, coalesce, timeoutMs, env \}|has an unknown option/);
-          expectRefusal(() => status.jujuLog(bus, make() as object), /jujuLog\(\) options must be a plain object such as \{ levels, env, timeoutMs \}|has an unknown option/);
+          expectRefusal(
+            () => new HookToolUnit(make() as object),
+            /HookToolUnit options must be a plain object such as \{ application, coalesce, env, timeoutMs \}|has an unknown option/,
+          );
+          expectRefusal(
+            () => status.jujuLog(bus, make() as object),
+            /jujuLog\(\) options must be a plain object such as \{ levels, env, timeoutMs \}|has an unknown option/,
+          );
         }
         if (make() !== undefined && make() !== 42) {
-          expectRefusal(() => new HookToolUnit({ timeoutMs: make() as number }), /HookToolUnit timeoutMs option must be a positive number of milliseconds/);
+          expectRefusal(
+            () => new HookToolUnit({ timeoutMs: make() as number }),
+            /HookToolUnit options option timeoutMs must be a whole number of milliseconds from 1 to 2147483647/,
+          );
         }
         expectRefusal(() => status.jujuLog(make() as status.StatusBus), /jujuLog\(\) needs a StatusBus/);
         if (typeof make() !== 'function') {
-          expectRefusal(() => bus.on('blocked', make() as () => void), /a listener for the blocked event must be a function, got /);
+          expectRefusal(
+            () => bus.on('blocked', make() as () => void),
+            /a listener for the blocked event must be a function, got /,
+          );
         }
-        expectRefusal(() => bus.on(make() as 'blocked', () => undefined), /a status bus has no .* event: listen to one of maintenance, blocked/);
+        expectRefusal(
+          () => bus.on(make() as 'blocked', () => undefined),
+          /a status bus has no .* event: listen to one of maintenance, blocked/,
+        );
       });
 
       it('HookToolUnit.setStatus() and MemoryUnit.setStatus() refuse it as a status', async () => {
-        await expectRejection(() => new HookToolUnit({ env: { PATH: '/nonexistent' } }).setStatus(make() as StatusBase), /HookToolUnit.setStatus\(\) status must be a status/);
+        await expectRejection(
+          () => new HookToolUnit({ env: { PATH: '/nonexistent' } }).setStatus(make() as StatusBase),
+          /HookToolUnit.setStatus\(\) status must be a status/,
+        );
         expectRefusal(() => {
           new MemoryUnit().setStatus(make() as StatusBase);
         }, /MemoryUnit.setStatus\(\) status must be a status/);
@@ -172,12 +223,17 @@ describe('bad input, at every entry point', () => {
     for (const make of [() => new UnknownStatus(), () => new ErrorStatus('hook failed')]) {
       const name = make().name;
       it(`${name}: refused by add(), the context options, onError(), and the units`, async () => {
-        const accepts = new RegExp(`cannot be ${name}: a charm can set only active, blocked, maintenance or waiting; ${name} is read from Juju`);
+        const accepts = new RegExp(
+          `cannot be ${name}: a charm can set only active, blocked, maintenance or waiting; ${name} is read from Juju`,
+        );
         expectRefusal(() => {
           bus.add(make());
         }, accepts);
-        expectRefusal(() => bus.open(unit, { exitStatus: make() }), accepts);
-        await expectRejection(() => bus.context(unit, () => 1, { errorStatus: make() }), accepts);
+        const option = new RegExp(
+          `must be an active, blocked, maintenance or waiting status \\(unknown and error are read from Juju, never set\\).*got an? ${make().constructor.name} instance`,
+        );
+        expectRefusal(() => bus.open(unit, { exitStatus: make() }), option);
+        await expectRejection(() => bus.context(unit, () => 1, { errorStatus: make() }), option);
         expectRefusal(() => bus.onError(make()), accepts);
         expectRefusal(() => {
           unit.setStatus(make());
@@ -198,15 +254,41 @@ describe('bad input, at every entry point', () => {
       it(`refuses ${label} in its options and switches, as rejections`, async () => {
         const value = make();
         if (value !== undefined) {
-          await expectRejection(() => HookToolsSimulator.create(make() as object), /simulator options must be a plain object such as \{ leader, unitName, config \}|has an unknown option/);
-          await expectRejection(() => HookToolsSimulator.create({ unitName: make() as string }), /the unitName option must be a unit name such as "app\/0"/);
-          await expectRejection(() => simulator.failNext('status-set', make() as object), /failNext\(\) failure must be a plain object|has an unknown option/);
+          await expectRejection(
+            () => HookToolsSimulator.create(make() as object),
+            /simulator options must be a plain object such as \{ leader, unitName, config \}|has an unknown option/,
+          );
+          await expectRejection(
+            () => HookToolsSimulator.create({ unitName: make() as string }),
+            /simulator options option unitName must be a unit name such as "app\/0"/,
+          );
+          await expectRejection(
+            () => simulator.failNext('status-set', make() as object),
+            /failNext\(\) failure must be a plain object|has an unknown option/,
+          );
         }
-        await expectRejection(() => simulator.setLeader(make() as boolean), /setLeader\(\) takes true or false/);
-        if (value !== 42) await expectRejection(() => simulator.setDelay(make() as number), /setDelay\(\) takes a number of milliseconds/);
-        await expectRejection(() => simulator.failNext(make() as 'status-set'), /failNext\(\) takes one of status-set, status-get/);
-        await expectRejection(() => simulator.setRelation(make() as string), /setRelation\(\) takes a relation id such as "database:1"/);
-        if (value !== undefined && label !== 'a look-alike status') await expectRejection(() => simulator.setConfig(make() as Record<string, unknown>), /the config option must be an object/);
+        await expectRejection(
+          () => simulator.setLeader(make() as boolean),
+          /setLeader\(\) takes true or false/,
+        );
+        if (value !== 42)
+          await expectRejection(
+            () => simulator.setDelay(make() as number),
+            /setDelay\(\) takes a number of milliseconds/,
+          );
+        await expectRejection(
+          () => simulator.failNext(make() as 'status-set'),
+          /failNext\(\) takes one of status-set, status-get/,
+        );
+        await expectRejection(
+          () => simulator.setRelation(make() as string),
+          /setRelation\(\) takes a relation id such as "database:1"/,
+        );
+        if (value !== undefined && label !== 'a look-alike status')
+          await expectRejection(
+            () => simulator.setConfig(make() as Record<string, unknown>),
+            /simulator options option config must be an object of option values/,
+          );
       });
     }
   });

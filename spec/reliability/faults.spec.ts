@@ -29,47 +29,53 @@ describe('injected faults (property-based)', function () {
     });
     const addsArb = fc.array(fc.constantFrom(...names), { maxLength: 25 });
     await fc.assert(
-      fc.asyncProperty(fc.array(listenerArb, { minLength: 1, maxLength: 8 }), addsArb, fc.boolean(), async (listeners, adds, inContext) => {
-        const bus = new StatusBus();
-        bus.on('warning', () => undefined);
-        const errors: Error[] = [];
-        bus.on('error', (error) => {
-          errors.push(error);
-        });
-        const seen = listeners.map(() => [] as StatusBase[]);
-        const failures = listeners.map((_, i) => new Error(`listener ${String(i)}`));
-        listeners.forEach((listener, i) => {
-          const fn = (status: StatusBase, _contexts: readonly StatusContext[]): unknown => {
-            seen[i]?.push(status);
-            if (listener.fails === 'throws') throw failures[i];
-            if (listener.fails === 'rejects') return Promise.reject(failures[i]!);
-            return undefined;
+      fc.asyncProperty(
+        fc.array(listenerArb, { minLength: 1, maxLength: 8 }),
+        addsArb,
+        fc.boolean(),
+        async (listeners, adds, inContext) => {
+          const bus = new StatusBus();
+          bus.on('warning', () => undefined);
+          const errors: Error[] = [];
+          bus.on('error', (error) => {
+            errors.push(error);
+          });
+          const seen = listeners.map(() => [] as StatusBase[]);
+          const failures = listeners.map((_, i) => new Error(`listener ${String(i)}`));
+          listeners.forEach((listener, i) => {
+            const fn = (status: StatusBase, _contexts: readonly StatusContext[]): unknown => {
+              seen[i]?.push(status);
+              if (listener.fails === 'throws') throw failures[i];
+              if (listener.fails === 'rejects') return Promise.reject(failures[i]!);
+              return undefined;
+            };
+            if (listener.once) bus.once(listener.event, fn);
+            else bus.on(listener.event, fn);
+          });
+          const added: StatusBase[] = [];
+          const work = (): void => {
+            for (const name of adds) {
+              const status = StatusBase.fromName(name, 'x');
+              added.push(status);
+              bus.add(status); // must never throw
+            }
           };
-          if (listener.once) bus.once(listener.event, fn);
-          else bus.on(listener.event, fn);
-        });
-        const added: StatusBase[] = [];
-        const work = (): void => {
-          for (const name of adds) {
-            const status = StatusBase.fromName(name, 'x');
-            added.push(status);
-            bus.add(status); // must never throw
-          }
-        };
-        if (inContext) await bus.context({ setStatus: () => undefined }, work);
-        else work();
-        await flush();
+          if (inContext) await bus.context({ setStatus: () => undefined }, work);
+          else work();
+          await flush();
 
-        let expectedErrors: Error[] = [];
-        listeners.forEach((listener, i) => {
-          const all = added.filter((s) => s.name === listener.event);
-          const expected = listener.once ? all.slice(0, 1) : all;
-          expect(seen[i]).to.deep.equal(expected);
-          if (listener.fails !== 'no') expectedErrors = expectedErrors.concat(expected.map(() => failures[i]!));
-        });
-        const sort = (list: Error[]): string[] => list.map((e) => e.message).sort();
-        expect(sort(errors)).to.deep.equal(sort(expectedErrors));
-      }),
+          let expectedErrors: Error[] = [];
+          listeners.forEach((listener, i) => {
+            const all = added.filter((s) => s.name === listener.event);
+            const expected = listener.once ? all.slice(0, 1) : all;
+            expect(seen[i]).to.deep.equal(expected);
+            if (listener.fails !== 'no')
+              expectedErrors = expectedErrors.concat(expected.map(() => failures[i]!));
+          });
+          const sort = (list: Error[]): string[] => list.map((e) => e.message).sort();
+          expect(sort(errors)).to.deep.equal(sort(expectedErrors));
+        },
+      ),
       { numRuns: 300, ...seed },
     );
   });
@@ -103,11 +109,14 @@ describe('injected faults (property-based)', function () {
               inFlight += 1;
               if (inFlight > 1) overlapped = true;
               return new Promise<void>((resolve, reject) => {
-                setTimeout(() => {
-                  inFlight -= 1;
-                  if (call.failed) reject(new Error(`write ${String(calls.length)} rejected`));
-                  else resolve();
-                }, outcome.startsWith('slow') ? 3 : 0);
+                setTimeout(
+                  () => {
+                    inFlight -= 1;
+                    if (call.failed) reject(new Error(`write ${String(calls.length)} rejected`));
+                    else resolve();
+                  },
+                  outcome.startsWith('slow') ? 3 : 0,
+                );
               });
             },
           };
@@ -187,8 +196,16 @@ describe('hook tools failing inside a context (across the process boundary)', fu
   afterEach(() => simulator.cleanup());
 
   const faults: [string, InjectedFailure, RegExp][] = [
-    ['exits 1', { exitCode: 1, stderr: 'ERROR cannot reach the controller' }, /^status-set failed \(exit 1\): ERROR cannot reach the controller$/],
-    ['exits 2', { exitCode: 2, stderr: 'ERROR invalid status' }, /^status-set refused its arguments \(exit 2\): ERROR invalid status$/],
+    [
+      'exits 1',
+      { exitCode: 1, stderr: 'ERROR cannot reach the controller' },
+      /^status-set failed \(exit 1\): ERROR cannot reach the controller$/,
+    ],
+    [
+      'exits 2',
+      { exitCode: 2, stderr: 'ERROR invalid status' },
+      /^status-set refused its arguments \(exit 2\): ERROR invalid status$/,
+    ],
     ['is killed by a signal', { signal: 'SIGTERM' }, /^status-set was killed by SIGTERM$/],
     ['hangs', { hang: true }, /^status-set timed out after 400 ms and was stopped$/],
   ];
@@ -227,10 +244,14 @@ describe('hook tools failing inside a context (across the process boundary)', fu
       errors.push(error);
     });
     const unit = new HookToolUnit({ env: { PATH: '/nonexistent' } });
-    const error = await bus.context(unit, () => {
-      bus.add(new MaintenanceStatus('Installing'));
-    }).catch((e: unknown) => e);
+    const error = await bus
+      .context(unit, () => {
+        bus.add(new MaintenanceStatus('Installing'));
+      })
+      .catch((e: unknown) => e);
     expect(error).to.be.instanceOf(HookToolError).with.property('failure', 'missing');
-    expect(errors.map((e) => e.message)).to.deep.equal(['status-set was not found on PATH: is this running inside a Juju hook?']);
+    expect(errors.map((e) => e.message)).to.deep.equal([
+      'status-set was not found on PATH: is this running inside a Juju hook?',
+    ]);
   });
 });

@@ -16,8 +16,18 @@ interface Status {
 }
 type Op =
   | { readonly op: 'add'; readonly status: Status }
-  | { readonly op: 'context'; readonly exit: Status | null; readonly error: Status | null; readonly body: readonly Op[] }
-  | { readonly op: 'onError'; readonly status: Status; readonly catches: 'all' | 'match' | 'other'; readonly body: readonly Op[] }
+  | {
+      readonly op: 'context';
+      readonly exit: Status | null;
+      readonly error: Status | null;
+      readonly body: readonly Op[];
+    }
+  | {
+      readonly op: 'onError';
+      readonly status: Status;
+      readonly catches: 'all' | 'match' | 'other';
+      readonly body: readonly Op[];
+    }
   | { readonly op: 'throw'; readonly kind: 'match' | 'other' }
   | { readonly op: 'try'; readonly body: readonly Op[] }
   | { readonly op: 'await' };
@@ -70,7 +80,9 @@ function model(program: readonly Op[]): Trace {
           break;
         case 'throw':
           thrown += 1;
-          throw op.kind === 'match' ? new Match(`match ${String(thrown)}`) : new Other(`other ${String(thrown)}`);
+          throw op.kind === 'match'
+            ? new Match(`match ${String(thrown)}`)
+            : new Other(`other ${String(thrown)}`);
         case 'try':
           try {
             run(op.body);
@@ -91,7 +103,11 @@ function model(program: readonly Op[]): Trace {
           stack.splice(stack.indexOf(context), 1);
           const ctx = context as { id: number; blocked?: Status; waiting?: Status };
           const final =
-            ctx.blocked ?? ctx.waiting ?? (failure !== undefined && op.error !== null ? op.error : (op.exit ?? { name: 'active', message: 'Ready' }));
+            ctx.blocked ??
+            ctx.waiting ??
+            (failure !== undefined && op.error !== null
+              ? op.error
+              : (op.exit ?? { name: 'active', message: 'Ready' }));
           writes.push(`${String(context.id)} ${text(final)}`);
           if (failure !== undefined) throw failure.error;
           break;
@@ -101,7 +117,8 @@ function model(program: readonly Op[]): Trace {
             run(op.body);
           } catch (error) {
             const matches =
-              op.catches === 'all' || (op.catches === 'match' ? error instanceof Match : error instanceof Other);
+              op.catches === 'all' ||
+              (op.catches === 'match' ? error instanceof Match : error instanceof Other);
             if (!matches) throw error;
             add(op.status);
             throw new ModelReconciler(`Found expected exception: ${(error as Error).message}`);
@@ -151,7 +168,9 @@ async function library(program: readonly Op[]): Promise<Trace> {
           break;
         case 'throw':
           thrown += 1;
-          throw op.kind === 'match' ? new Match(`match ${String(thrown)}`) : new Other(`other ${String(thrown)}`);
+          throw op.kind === 'match'
+            ? new Match(`match ${String(thrown)}`)
+            : new Other(`other ${String(thrown)}`);
         case 'try':
           try {
             await run(op.body);
@@ -185,7 +204,8 @@ async function library(program: readonly Op[]): Promise<Trace> {
   try {
     await run(program);
   } catch (error) {
-    const kind = (error as Error).name === 'ReconcilerError' ? 'reconciler' : error instanceof Match ? 'match' : 'other';
+    const kind =
+      (error as Error).name === 'ReconcilerError' ? 'reconciler' : error instanceof Match ? 'match' : 'other';
     outcome = { kind, message: (error as Error).message };
   }
   return { writes, warnings, outcome };
@@ -206,7 +226,10 @@ const { program } = fc.letrec<{ program: readonly Op[]; op: Op }>((tie) => ({
     fc.record({ op: fc.constant('add' as const), status: statusArb }),
     fc.record({ op: fc.constant('add' as const), status: statusArb }),
     fc.record({ op: fc.constant('await' as const) }),
-    fc.record({ op: fc.constant('throw' as const), kind: fc.constantFrom('match' as const, 'other' as const) }),
+    fc.record({
+      op: fc.constant('throw' as const),
+      kind: fc.constantFrom('match' as const, 'other' as const),
+    }),
     fc.record({ op: fc.constant('try' as const), body: tie('program') }),
     fc.record({
       op: fc.constant('context' as const),
@@ -244,7 +267,10 @@ describe('the library against a reference model of the rules (property-based)', 
     expect(traces.some((t) => t.warnings.includes('nested'))).to.equal(true);
     expect(traces.some((t) => t.warnings.some((w) => w.startsWith('outside')))).to.equal(true);
     for (const kind of ['returned', 'match', 'other', 'reconciler']) {
-      expect(traces.some((t) => t.outcome.kind === kind), kind).to.equal(true);
+      expect(
+        traces.some((t) => t.outcome.kind === kind),
+        kind,
+      ).to.equal(true);
     }
     expect(traces.some((t) => t.writes.some((w) => w.includes(' blocked')))).to.equal(true);
   });

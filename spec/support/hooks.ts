@@ -14,7 +14,10 @@ export const mochaHooks = {
   afterEach(): void {
     if (stray.length > 0) {
       const found = stray.splice(0);
-      throw new AggregateError(found, `unhandled rejection or uncaught exception: ${found.map(String).join('; ')}`);
+      throw new AggregateError(
+        found,
+        `unhandled rejection or uncaught exception: ${found.map(String).join('; ')}`,
+      );
     }
   },
   afterAll(): void {

@@ -31,16 +31,24 @@ describe('HookToolsSimulator', function () {
 
   it('puts its tools first on PATH, with the usual hook variables', () => {
     expect(simulator.env.PATH?.split(':')[0]).to.equal(simulator.dir);
-    expect(simulator.env).to.include({ JUJU_UNIT_NAME: 'webapp/0', JUJU_APPLICATION_NAME: 'webapp', JUJU_MODEL_NAME: 'simulated' });
+    expect(simulator.env).to.include({
+      JUJU_UNIT_NAME: 'webapp/0',
+      JUJU_APPLICATION_NAME: 'webapp',
+      JUJU_MODEL_NAME: 'simulated',
+    });
     expect(SIMULATED_TOOLS).to.include.members(['status-set', 'status-get', 'juju-log', 'is-leader']);
   });
 
   describe('status-set', () => {
     it('takes GNU-style flags anywhere before --', async () => {
       await simulator.setLeader(true);
-      expect(await tool(simulator, 'status-set', 'active', '--application', 'Ready')).to.deep.include({ code: 0 });
+      expect(await tool(simulator, 'status-set', 'active', '--application', 'Ready')).to.deep.include({
+        code: 0,
+      });
       expect((await simulator.status({ application: true })).message).to.equal('Ready');
-      expect(await tool(simulator, 'status-set', '--', 'blocked', '--application')).to.deep.include({ code: 0 });
+      expect(await tool(simulator, 'status-set', '--', 'blocked', '--application')).to.deep.include({
+        code: 0,
+      });
       expect(String(await simulator.status())).to.equal('blocked: --application');
     });
 
@@ -62,7 +70,9 @@ describe('HookToolsSimulator', function () {
     });
 
     it('refuses extra and missing arguments with exit 2', async () => {
-      expect((await tool(simulator, 'status-set', 'active', 'a', 'b')).stderr).to.equal('ERROR unrecognized args: ["b"]\n');
+      expect((await tool(simulator, 'status-set', 'active', 'a', 'b')).stderr).to.equal(
+        'ERROR unrecognized args: ["b"]\n',
+      );
       expect((await tool(simulator, 'status-set')).code).to.equal(2);
     });
 
@@ -78,7 +88,9 @@ describe('HookToolsSimulator', function () {
   describe('status-get', () => {
     it('prints the unit shape, and the application shape with --application', async () => {
       await tool(simulator, 'status-set', 'waiting', 'db');
-      expect(JSON.parse((await tool(simulator, 'status-get', '--include-data', '--format=json')).stdout)).to.deep.equal({
+      expect(
+        JSON.parse((await tool(simulator, 'status-get', '--include-data', '--format=json')).stdout),
+      ).to.deep.equal({
         message: 'db',
         status: 'waiting',
         'status-data': {},
@@ -86,7 +98,9 @@ describe('HookToolsSimulator', function () {
       expect((await tool(simulator, 'status-get', '--format', 'json')).stdout).to.equal('"waiting"\n');
       expect((await tool(simulator, 'status-get')).stdout).to.equal('waiting\n');
       await simulator.setLeader(true);
-      const app = JSON.parse((await tool(simulator, 'status-get', '--application', '--include-data', '--format=json')).stdout) as unknown;
+      const app = JSON.parse(
+        (await tool(simulator, 'status-get', '--application', '--include-data', '--format=json')).stdout,
+      ) as unknown;
       expect(app).to.deep.equal({
         'application-status': {
           message: '',
@@ -119,16 +133,29 @@ describe('HookToolsSimulator', function () {
         { level: 'DEBUG', message: 'two words' },
         { level: 'INFO', message: 'plain' },
       ]);
-      expect(await tool(simulator, 'juju-log')).to.deep.equal({ code: 2, stdout: '', stderr: 'ERROR no message specified\n' });
+      expect(await tool(simulator, 'juju-log')).to.deep.equal({
+        code: 2,
+        stdout: '',
+        stderr: 'ERROR no message specified\n',
+      });
     });
 
     it('config-get, relation-ids and relation-get serve what the spec set', async () => {
-      expect(JSON.parse((await tool(simulator, 'config-get', '--format=json')).stdout)).to.deep.equal({ port: 8080 });
+      expect(JSON.parse((await tool(simulator, 'config-get', '--format=json')).stdout)).to.deep.equal({
+        port: 8080,
+      });
       expect((await tool(simulator, 'config-get', 'port')).stdout).to.equal('8080\n');
       expect((await tool(simulator, 'relation-ids', 'database', '--format=json')).stdout).to.equal('[]\n');
       await simulator.setRelation('database:7', { postgresql: { endpoint: 'db:5432' } });
-      expect(JSON.parse((await tool(simulator, 'relation-ids', 'database', '--format=json')).stdout)).to.deep.equal(['database:7']);
-      expect(JSON.parse((await tool(simulator, 'relation-get', '-r', 'database:7', '--format=json', '-', 'postgresql')).stdout)).to.deep.equal({ endpoint: 'db:5432' });
+      expect(
+        JSON.parse((await tool(simulator, 'relation-ids', 'database', '--format=json')).stdout),
+      ).to.deep.equal(['database:7']);
+      expect(
+        JSON.parse(
+          (await tool(simulator, 'relation-get', '-r', 'database:7', '--format=json', '-', 'postgresql'))
+            .stdout,
+        ),
+      ).to.deep.equal({ endpoint: 'db:5432' });
       await simulator.removeRelation('database:7');
       expect((await tool(simulator, 'relation-ids', 'database', '--format=json')).stdout).to.equal('[]\n');
     });
@@ -147,11 +174,15 @@ describe('HookToolsSimulator', function () {
     it('records every call of tools invoked concurrently, none lost', async () => {
       const count = 24;
       await Promise.all(
-        Array.from({ length: count }, (_, i) => tool(simulator, 'status-set', 'maintenance', `step ${String(i)}`)),
+        Array.from({ length: count }, (_, i) =>
+          tool(simulator, 'status-set', 'maintenance', `step ${String(i)}`),
+        ),
       );
       const messages = (await simulator.statusHistory()).map((s) => s.message);
       expect(messages).to.have.length(count);
-      expect([...messages].sort()).to.deep.equal(Array.from({ length: count }, (_, i) => `step ${String(i)}`).sort());
+      expect([...messages].sort()).to.deep.equal(
+        Array.from({ length: count }, (_, i) => `step ${String(i)}`).sort(),
+      );
     });
 
     it('statusHistory() gives status values, oldest first', async () => {
@@ -168,7 +199,11 @@ describe('HookToolsSimulator', function () {
     it('failNext() fails the next call of that tool only, with the exit code and stderr given', async () => {
       await simulator.failNext('status-set', { exitCode: 1, stderr: 'ERROR cannot reach the controller' });
       expect(await tool(simulator, 'status-get')).to.deep.include({ code: 0 });
-      expect(await tool(simulator, 'status-set', 'active')).to.deep.equal({ code: 1, stdout: '', stderr: 'ERROR cannot reach the controller\n' });
+      expect(await tool(simulator, 'status-set', 'active')).to.deep.equal({
+        code: 1,
+        stdout: '',
+        stderr: 'ERROR cannot reach the controller\n',
+      });
       expect(await tool(simulator, 'status-set', 'active')).to.deep.include({ code: 0 });
     });
 
@@ -190,7 +225,9 @@ describe('HookToolsSimulator', function () {
       ]);
       for (const reason of reasons) expect(reason).to.be.instanceOf(TypeError);
       expect(String(reasons[0])).to.equal('TypeError: setLeader() takes true or false, got a string ("yes")');
-      expect(String(reasons[5])).to.equal('TypeError: the unitName option must be a unit name such as "app/0", got a string ("no-number")');
+      expect(String(reasons[5])).to.equal(
+        'TypeError: simulator options option unitName must be a unit name such as "app/0", got a string ("no-number")',
+      );
     });
   });
 });

@@ -18,7 +18,10 @@ export class DatabaseRequirer {
   constructor(private readonly endpoint = 'database') {}
 
   /** Connects to the related database, or reports why it cannot. */
-  @status.onError(new status.WaitingStatus('Waiting for the database to accept connections'), ConnectionRefused)
+  @status.onError(
+    new status.WaitingStatus('Waiting for the database to accept connections'),
+    ConnectionRefused,
+  )
   async connect(): Promise<Connection | undefined> {
     const [id] = await relationIds(this.endpoint);
     if (id === undefined) {
