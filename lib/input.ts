@@ -32,7 +32,7 @@ export function describeValue(value: unknown): string {
     if (proto === null || proto === Object.prototype) return 'a plain object';
     const ctor: unknown = (proto as { constructor?: unknown }).constructor;
     if (typeof ctor === 'function' && typeof ctor.name === 'string' && ctor.name !== '') {
-      return `${/^[AEIOU]/i.test(ctor.name) ? 'an' : 'a'} ${ctor.name} instance`;
+      return `${withArticle(ctor.name)} instance`;
     }
   } catch {
     // A proxy with a throwing trap: say what we can.
@@ -247,4 +247,13 @@ export function listOf(words: readonly string[], last = 'or'): string {
   return words.length < 2
     ? words.join('')
     : `${words.slice(0, -1).join(', ')} ${last} ${String(words[words.length - 1])}`;
+}
+
+/**
+ * `an accessor`, `a getter`: a word with its article.
+ *
+ * @internal
+ */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 }

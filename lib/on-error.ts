@@ -1,5 +1,5 @@
 import type { StatusBus } from './bus.js';
-import { adopt, describeValue, messageOf } from './input.js';
+import { adopt, describeValue, messageOf, withArticle } from './input.js';
 import { type SettableStatus, type StatusBase, settable } from './status.js';
 
 /** A class whose instances `onError` recognizes with `instanceof`, such as `TypeError`. */
@@ -125,7 +125,7 @@ export function wrapOnError(
     const kind = (second as { kind?: unknown }).kind;
     if (kind !== 'method' || typeof fn !== 'function') {
       throw new TypeError(
-        `onError() decorates methods only, got a ${typeof kind === 'string' ? kind : describeValue(kind)}`,
+        `onError() decorates methods only, got ${typeof kind === 'string' ? withArticle(kind) : describeValue(kind)}`,
       );
     }
     return wrap(fn as (...args: unknown[]) => unknown);

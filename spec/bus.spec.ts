@@ -250,3 +250,60 @@ describe('StatusBus', () => {
     });
   });
 });
+
+describe('StatusBus listeners, refused and removed', () => {
+  it('names an unknown event plainly', () => {
+    const bus = new StatusBus();
+    expect(() => bus.on('bogus' as 'blocked', () => undefined)).to.throw(
+      TypeError,
+      'a status bus has no "bogus" event: listen to one of maintenance, blocked, waiting, active, open, resolved, expected, warning, error',
+    );
+  });
+
+  it('off() with a listener that is not a function is a TypeError naming it', () => {
+    const bus = new StatusBus();
+    expect(() => bus.off('blocked', 42 as unknown as () => void)).to.throw(
+      TypeError,
+      'off() takes the listener to remove, a function, got a number (42)',
+    );
+  });
+
+  it('off() removes a once listener by the function given', () => {
+    const bus = new StatusBus();
+    const listener = sinon.spy();
+    bus.once('warning', listener);
+    bus.off('warning', listener);
+    bus.on('warning', () => undefined);
+    bus.add(new BlockedStatus('nobody'));
+    sinon.assert.notCalled(listener);
+    expect(bus.listenerCount('warning')).to.equal(1);
+  });
+
+  it('a listener returning a thenable whose then getter throws is an error event', () => {
+    const bus = new StatusBus();
+    const errors = sinon.spy();
+    bus.on('error', errors);
+    bus.on('warning', () => undefined);
+    bus.on('blocked', () =>
+      Object.defineProperty({}, 'then', {
+        get() {
+          throw new Error('then getter');
+        },
+      }),
+    );
+    bus.add(new BlockedStatus('b'));
+    expect((errors.firstCall.args[0] as Error).message).to.equal('then getter');
+  });
+
+  it('add() refuses a proxied status whose trap throws with a TypeError, not the trap error', () => {
+    const bus = new StatusBus();
+    const proxy = new Proxy(new BlockedStatus('b'), {
+      get() {
+        throw new Error('trap');
+      },
+    });
+    expect(() => {
+      bus.add(proxy);
+    }).to.throw(TypeError, /add\(\) status must be a status/);
+  });
+});

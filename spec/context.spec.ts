@@ -500,3 +500,337 @@ describe('status contexts', () => {
     });
   });
 });
+
+describe('status contexts, beyond the original', () => {
+  let bus: StatusBus;
+  let errors: sinon.SinonSpy<[Error, (StatusContext | undefined)?], void>;
+  beforeEach(() => {
+    bus = new StatusBus();
+    bus.on('warning', () => undefined);
+    errors = sinon.spy((_error: Error, _context?: StatusContext): void => undefined);
+    bus.on('error', errors);
+  });
+
+  describe('exitStatus as a function', () => {
+    it('is called once, at close, so the exit status can say what the work found', async () => {
+      const unit = new MemoryUnit();
+      let port = 0;
+      const exit = sinon.spy(() => new ActiveStatus(`Serving on :${String(port)}`));
+      await bus.context(
+        unit,
+        () => {
+          sinon.assert.notCalled(exit);
+          port = 8080;
+        },
+        { exitStatus: exit },
+      );
+      sinon.assert.calledOnce(exit);
+      expect(String(unit.status)).to.equal('active: Serving on :8080');
+    });
+
+    it('is not called when something blocked or waiting was added', async () => {
+      const exit = sinon.spy(() => new ActiveStatus('x'));
+      const unit = new MemoryUnit();
+      await bus.context(
+        unit,
+        () => {
+          bus.add(new WaitingStatus('w'));
+        },
+        { exitStatus: exit },
+      );
+      sinon.assert.notCalled(exit);
+    });
+
+    it('that throws, or returns what cannot be set, is an error event and the unit still gets a final status', async () => {
+      const unit = new MemoryUnit();
+      await bus.context(unit, () => undefined, {
+        exitStatus: () => {
+          throw new Error('no port');
+        },
+      });
+      expect(String(unit.status)).to.equal('active: Ready');
+      expect(errors.firstCall.args[0].message).to.equal('no port');
+      await bus.context(unit, () => undefined, {
+        exitStatus: () => new UnknownStatus(),
+        errorStatus: new BlockedStatus('Broken exit'),
+      });
+      expect(String(unit.status)).to.equal('blocked: Broken exit');
+      expect(errors.secondCall.args[0].message).to.match(/exitStatus function cannot be unknown/);
+    });
+  });
+
+  describe("exitStatus: 'unchanged'", () => {
+    it('leaves a Blocked unit Blocked when the work wrote nothing, writing nothing', async () => {
+      const unit = new MemoryUnit(new BlockedStatus('Add a database'));
+      const resolved = sinon.spy();
+      bus.on('resolved', resolved);
+      const final = await bus.context(unit, () => 'done', { exitStatus: 'unchanged' }).then(() => unit);
+      expect(final.history).to.deep.equal([]);
+      expect(String(unit.getStatus())).to.equal('blocked: Add a database');
+      expect(String(resolved.firstCall.args[0])).to.equal('blocked: Add a database');
+    });
+
+    it('restores what the unit showed before its first write', async () => {
+      const unit = new MemoryUnit(new BlockedStatus('Add a database'));
+      await bus.context(
+        unit,
+        () => {
+          bus.add(new MaintenanceStatus('Restarting'));
+        },
+        {
+          exitStatus: 'unchanged',
+        },
+      );
+      expect(texts(unit.history)).to.deep.equal(['maintenance: Restarting', 'blocked: Add a database']);
+    });
+
+    it('reads the prior status only when about to write, and after earlier writes to the unit', async () => {
+      const unit = new SlowUnit(5);
+      const shown: StatusBase[] = [new WaitingStatus('Waiting for peers')];
+      const reads = sinon.spy(() => Promise.resolve(shown[shown.length - 1]!));
+      const reading = Object.assign(unit, { getStatus: reads });
+      await bus.context(reading, () => undefined, { exitStatus: 'unchanged' });
+      sinon.assert.notCalled(reads);
+      await bus.context(
+        reading,
+        () => {
+          bus.add(new MaintenanceStatus('Restarting'));
+        },
+        {
+          exitStatus: 'unchanged',
+        },
+      );
+      sinon.assert.calledOnce(reads);
+      expect(texts(unit.written)).to.deep.equal(['maintenance: Restarting', 'waiting: Waiting for peers']);
+    });
+
+    it('publishes ActiveStatus("Ready") where the unit cannot tell, or showed unknown or error', async () => {
+      const plain = {
+        history: [] as StatusBase[],
+        setStatus(s: StatusBase) {
+          this.history.push(s);
+        },
+      };
+      await bus.context(
+        plain,
+        () => {
+          bus.add(new MaintenanceStatus('m'));
+        },
+        { exitStatus: 'unchanged' },
+      );
+      expect(texts(plain.history)).to.deep.equal(['maintenance: m', 'active: Ready']);
+      const fresh = new MemoryUnit();
+      await bus.context(
+        fresh,
+        () => {
+          bus.add(new MaintenanceStatus('m'));
+        },
+        { exitStatus: 'unchanged' },
+      );
+      expect(String(fresh.status)).to.equal('active: Ready');
+      const failing = Object.assign(new MemoryUnit(), {
+        getStatus: () => Promise.reject(new Error('status-get failed')),
+      });
+      await bus.context(
+        failing,
+        () => {
+          bus.add(new MaintenanceStatus('m'));
+        },
+        { exitStatus: 'unchanged' },
+      );
+      expect(String(failing.status)).to.equal('active: Ready');
+      expect(errors.firstCall.args[0].message).to.equal('status-get failed');
+    });
+
+    it('still publishes the first blocked or waiting added', async () => {
+      const unit = new MemoryUnit(new ActiveStatus('Serving'));
+      await bus.context(
+        unit,
+        () => {
+          bus.add(new BlockedStatus('Restart failed'));
+        },
+        {
+          exitStatus: 'unchanged',
+        },
+      );
+      expect(String(unit.status)).to.equal('blocked: Restart failed');
+    });
+  });
+
+  describe('conditions', () => {
+    it('lists every distinct blocked and waiting status added, in order, equal ones once', async () => {
+      const ctx = bus.open(new MemoryUnit());
+      bus.add(new WaitingStatus('Waiting for peers'));
+      bus.add(new BlockedStatus('Add a database'));
+      bus.add(new MaintenanceStatus('m'));
+      bus.add(new WaitingStatus('Waiting for peers'));
+      bus.add(new BlockedStatus('Set "port"'));
+      expect(texts(ctx.conditions)).to.deep.equal([
+        'waiting: Waiting for peers',
+        'blocked: Add a database',
+        'blocked: Set "port"',
+      ]);
+      expect(Object.isFrozen(ctx.conditions)).to.equal(true);
+      await ctx.close();
+    });
+
+    it('keeps at most 100', async () => {
+      const ctx = bus.open(new MemoryUnit());
+      for (let i = 0; i < 1000; i += 1) bus.add(new BlockedStatus(`b${String(i)}`));
+      expect(ctx.conditions).to.have.length(100);
+      expect(String(await ctx.close())).to.equal('blocked: b0');
+    });
+  });
+
+  describe('summary', () => {
+    it('says how many other conditions are open, naming them', async () => {
+      const unit = new MemoryUnit();
+      await bus.context(
+        unit,
+        () => {
+          bus.add(new WaitingStatus('Waiting for peers'));
+          bus.add(new BlockedStatus('Add a database'));
+          bus.add(new BlockedStatus('Set "port"'));
+        },
+        { summary: true },
+      );
+      expect(String(unit.status)).to.equal(
+        'blocked: Add a database (+2 more: Waiting for peers; Set "port")',
+      );
+    });
+
+    it('stays within the 120 characters juju status shows, naming as many as fit', async () => {
+      const unit = new MemoryUnit();
+      await bus.context(
+        unit,
+        () => {
+          bus.add(new BlockedStatus('Add a database'));
+          for (let i = 0; i < 10; i += 1)
+            bus.add(new WaitingStatus(`Waiting for the ${String(i)}th peer to join`));
+        },
+        { summary: true },
+      );
+      const message = unit.status?.message ?? '';
+      expect(message.length).to.be.at.most(120);
+      expect(message).to.match(/^Add a database \(\+10 more: Waiting for the 0th peer to join; .*; …\)$/);
+      const long = new MemoryUnit();
+      await bus.context(
+        long,
+        () => {
+          bus.add(new BlockedStatus('x'.repeat(200)));
+          bus.add(new BlockedStatus('y'));
+        },
+        { summary: true },
+      );
+      expect(long.status?.message).to.have.length(120);
+      expect(long.status?.message.endsWith('… (+1 more)')).to.equal(true);
+    });
+
+    it('leaves a lone condition as it is', async () => {
+      const unit = new MemoryUnit();
+      await bus.context(
+        unit,
+        () => {
+          bus.add(new BlockedStatus('Add a database'));
+        },
+        { summary: true },
+      );
+      expect(String(unit.status)).to.equal('blocked: Add a database');
+    });
+  });
+
+  describe('errorStatus with open()', () => {
+    it('takes effect through close({ failed: true })', async () => {
+      const unit = new MemoryUnit();
+      const ctx = bus.open(unit, { errorStatus: new BlockedStatus('Install failed') });
+      expect(String(await ctx.close({ failed: true }))).to.equal('blocked: Install failed');
+      const ok = bus.open(unit, { errorStatus: new BlockedStatus('Install failed') });
+      expect(String(await ok.close())).to.equal('active: Ready');
+    });
+
+    it('refuses close() options it does not know', async () => {
+      const ctx = bus.open(new MemoryUnit());
+      const caught = await ctx.close({ fail: true } as object).catch((error: unknown) => error);
+      expect(String(caught)).to.equal(
+        'TypeError: close() options has an unknown option "fail": expected failed',
+      );
+      await ctx.close();
+    });
+  });
+
+  describe('faults from what a context is given', () => {
+    it('a body result whose then getter throws: context() rejects with that error and closes', async () => {
+      const unit = new MemoryUnit();
+      const failure = new Error('then getter');
+      const result = Object.defineProperty({}, 'then', {
+        get() {
+          throw failure;
+        },
+      });
+      const caught = await bus.context(unit, () => result).catch((error: unknown) => error);
+      expect(caught).to.equal(failure);
+      expect(String(unit.status)).to.equal('active: Ready');
+    });
+
+    it('a unit whose coalesce getter throws still gets every write, and add() does not throw', async () => {
+      const unit = new MemoryUnit();
+      Object.defineProperty(unit, 'coalesce', {
+        get() {
+          throw new Error('coalesce getter');
+        },
+      });
+      await bus.context(unit, () => {
+        bus.add(new MaintenanceStatus('m'));
+      });
+      expect(texts(unit.history)).to.deep.equal(['maintenance: m', 'active: Ready']);
+    });
+
+    it('a unit whose thenable settles twice: each write is counted once, in order', async () => {
+      const history: string[] = [];
+      const unit = {
+        setStatus(status: StatusBase) {
+          history.push(String(status));
+          return {
+            then(resolve: () => void) {
+              resolve();
+              resolve();
+            },
+          } as unknown as Promise<void>;
+        },
+      };
+      const resolved = sinon.spy();
+      bus.on('resolved', resolved);
+      await bus.context(unit, () => {
+        bus.add(new MaintenanceStatus('1'));
+        bus.add(new MaintenanceStatus('2'));
+      });
+      await bus.context(unit, () => undefined);
+      // 'maintenance: 2', queued behind the first write, is superseded by the final status.
+      expect(history).to.deep.equal(['maintenance: 1', 'active: Ready', 'active: Ready']);
+      sinon.assert.calledTwice(resolved);
+    });
+  });
+
+  describe('a context left open at exit', () => {
+    it('is reported on stderr, naming how many and their units', async () => {
+      const { execFile } = await import('node:child_process');
+      const { promisify } = await import('node:util');
+      const script = `
+        import * as status from './lib/index.ts';
+        status.open(new status.MemoryUnit());
+        status.open(new status.HookToolUnit());
+        await status.context(new status.MemoryUnit(), () => undefined);
+      `;
+      const { stderr } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script],
+        {
+          cwd: new URL('..', import.meta.url).pathname,
+        },
+      );
+      expect(stderr).to.include(
+        'charms-contextual-status: 2 status contexts were still open at exit and never published a final status; the unit keeps showing a stale status (units: a MemoryUnit, HookToolUnit(unit))',
+      );
+    });
+  });
+});

@@ -208,3 +208,104 @@ describe('onError', () => {
 before(() => {
   status.bus.on('warning', sinon.spy());
 });
+
+describe('onError, beyond the original', () => {
+  let bus: StatusBus;
+  const waiting = new WaitingStatus('Waiting for the database');
+  beforeEach(() => {
+    bus = new StatusBus();
+    bus.on('warning', () => undefined);
+  });
+
+  it('emits the ReconcilerError as expected before throwing it, with the cause and status', async () => {
+    const expected = sinon.spy();
+    bus.on('expected', expected);
+    const cause = new ConnectionRefused('refused');
+    const connect = bus.onError(
+      waiting,
+      ConnectionRefused,
+    )(async () => {
+      throw cause;
+    });
+    const caught = await connect().catch((error: unknown) => error);
+    sinon.assert.calledOnceWithExactly(expected, caught);
+    expect((caught as ReconcilerError).cause).to.equal(cause);
+    expect((caught as ReconcilerError).status).to.equal(waiting);
+  });
+
+  it('adopts a minimal thenable (then(resolve) only, returning nothing) as a native promise', async () => {
+    const lazy = bus.onError(waiting)(() => ({
+      then(resolve: (value: number) => void): void {
+        resolve(7);
+      },
+    }));
+    const result = lazy() as unknown;
+    expect(result).to.be.instanceOf(Promise);
+    expect(await (result as Promise<number>)).to.equal(7);
+    const rejecting = bus.onError(waiting)(() => ({
+      then(_resolve: unknown, reject: (error: Error) => void): void {
+        reject(new Error('lazy failure'));
+      },
+    }));
+    const unit = new MemoryUnit();
+    const caught = await bus
+      .context(unit, () => rejecting() as unknown as Promise<void>)
+      .catch((e: unknown) => e);
+    expect(caught).to.be.instanceOf(ReconcilerError);
+    expect(String(unit.status)).to.equal('waiting: Waiting for the database');
+  });
+
+  it('keeps the name and length of what it wraps', () => {
+    function connect(_url: string, _retries: number): void {
+      /* nothing */
+    }
+    const wrapped = bus.onError(waiting)(connect);
+    expect(wrapped.name).to.equal('connect');
+    expect(wrapped.length).to.equal(2);
+  });
+
+  it('decorates a method in the legacy form (experimentalDecorators: target, key, descriptor)', async () => {
+    class Client {
+      async connect(): Promise<void> {
+        await Promise.resolve();
+        throw new ConnectionRefused('refused');
+      }
+    }
+    const descriptor = Object.getOwnPropertyDescriptor(Client.prototype, 'connect')!;
+    const decorate = bus.onError(waiting, ConnectionRefused) as unknown as (
+      target: object,
+      key: string,
+      descriptor: PropertyDescriptor,
+    ) => PropertyDescriptor;
+    Object.defineProperty(Client.prototype, 'connect', decorate(Client.prototype, 'connect', descriptor));
+    const unit = new MemoryUnit();
+    const caught = await bus.context(unit, () => new Client().connect()).catch((e: unknown) => e);
+    expect(caught).to.be.instanceOf(ReconcilerError);
+    expect(String(unit.status)).to.equal('waiting: Waiting for the database');
+  });
+
+  it('refuses, in either form, an accessor, a field or a getter, naming what it decorates', () => {
+    const legacy = bus.onError(waiting) as unknown as (
+      t: object,
+      k: string,
+      d?: PropertyDescriptor,
+    ) => unknown;
+    expect(() => legacy({}, 'port')).to.throw(
+      TypeError,
+      'onError() decorates methods only, got a field (port)',
+    );
+    expect(() => legacy({}, 'port', { get: () => 1 })).to.throw(
+      TypeError,
+      'onError() decorates methods only, got an accessor (port)',
+    );
+    const standard = bus.onError(waiting) as unknown as (v: unknown, c: { kind: string }) => unknown;
+    expect(() => standard(() => 1, { kind: 'getter' })).to.throw(
+      TypeError,
+      'onError() decorates methods only, got a getter',
+    );
+    expect(() => standard({ get: () => 1 }, { kind: 'accessor' })).to.throw(
+      TypeError,
+      'onError() decorates methods only, got an accessor',
+    );
+  });
+});

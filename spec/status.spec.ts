@@ -7,6 +7,7 @@ import {
   MaintenanceStatus,
   StatusBase,
   UnknownStatus,
+  StatusBus,
   WaitingStatus,
   isStatus,
 } from '../lib/index.js';
@@ -105,5 +106,64 @@ describe('status values', () => {
         /must be a string/,
       );
     });
+  });
+});
+
+describe('status values refuse forgeries and ill-formed text', () => {
+  it('refuses a forged status wherever a status is expected, and isStatus() says false', () => {
+    const forged = Object.create(BlockedStatus.prototype) as BlockedStatus;
+    expect(isStatus(forged)).to.equal(false);
+    expect(() => {
+      new StatusBus().add(forged);
+    }).to.throw(TypeError, /add\(\) status must be a status/);
+  });
+
+  it('refuses a class that extends StatusBase directly, with a made-up name', () => {
+    class Sleepy extends (StatusBase as unknown as new (message?: string) => StatusBase) {}
+    expect(() => new Sleepy('zz')).to.throw(
+      TypeError,
+      'a status must be made with one of ActiveStatus, BlockedStatus, MaintenanceStatus, WaitingStatus, UnknownStatus, ErrorStatus (or a subclass of one), not by extending StatusBase directly',
+    );
+  });
+
+  it('accepts a subclass of a status class, under its Juju name', () => {
+    class DatabaseMissing extends BlockedStatus {}
+    const status = new DatabaseMissing('Add a database');
+    expect(status.name).to.equal('blocked');
+    expect(status.equals(new BlockedStatus('Add a database'))).to.equal(true);
+  });
+
+  it('isStatus() answers false for a revoked proxy instead of throwing', () => {
+    const { proxy, revoke } = Proxy.revocable(new BlockedStatus('b'), {});
+    revoke();
+    expect(isStatus(proxy)).to.equal(false);
+  });
+
+  it('refuses a message holding a lone UTF-16 surrogate, which Juju would change', () => {
+    expect(() => new BlockedStatus('broken \uD83D text')).to.throw(
+      TypeError,
+      /must be well-formed text: it holds a lone UTF-16 surrogate/,
+    );
+    expect(new BlockedStatus('fine 🚀').message).to.equal('fine 🚀');
+  });
+
+  it('is frozen: its name and message cannot be changed', () => {
+    const status = new BlockedStatus('Add a database');
+    expect(Object.isFrozen(status)).to.equal(true);
+    expect(() => {
+      (status as { message: string }).message = 'changed';
+    }).to.throw(TypeError);
+  });
+
+  it('recognizes a status made by another copy of the package by its brand', () => {
+    const brand = Symbol.for('charms-contextual-status.status');
+    class OtherCopyStatus {
+      readonly name = 'waiting';
+      readonly message = 'from the other copy';
+    }
+    Object.defineProperty(OtherCopyStatus.prototype, brand, { value: true });
+    const other = new OtherCopyStatus();
+    expect(isStatus(other)).to.equal(true);
+    expect(new WaitingStatus('from the other copy').equals(other)).to.equal(true);
   });
 });

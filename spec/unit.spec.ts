@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 
-import { ActiveStatus, ErrorStatus, MaintenanceStatus, MemoryUnit, UnknownStatus } from '../lib/index.js';
+import {
+  ActiveStatus,
+  BlockedStatus,
+  ErrorStatus,
+  MaintenanceStatus,
+  MemoryUnit,
+  UnknownStatus,
+} from '../lib/index.js';
 
 describe('MemoryUnit', () => {
   it('records every write, oldest first, and shows the last as its status', () => {
@@ -35,6 +42,23 @@ describe('MemoryUnit', () => {
     }).to.throw(
       TypeError,
       /must be a status \(ActiveStatus, BlockedStatus, MaintenanceStatus or WaitingStatus\), got a plain object/,
+    );
+  });
+});
+
+describe('MemoryUnit, its initial status', () => {
+  it('shows UnknownStatus until the first write, as Juju shows a unit nothing has set', () => {
+    const unit = new MemoryUnit();
+    expect(String(unit.getStatus())).to.equal('unknown');
+    unit.setStatus(new MaintenanceStatus('m'));
+    expect(String(unit.getStatus())).to.equal('maintenance: m');
+  });
+
+  it('starts showing the initial status given, which may be one only Juju sets', () => {
+    expect(String(new MemoryUnit(new ErrorStatus('hook failed')).getStatus())).to.equal('error: hook failed');
+    expect(() => new MemoryUnit('blocked' as unknown as BlockedStatus)).to.throw(
+      TypeError,
+      /MemoryUnit initial status must be a status/,
     );
   });
 });
