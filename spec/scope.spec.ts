@@ -180,27 +180,32 @@ describe('async scoping: what an add() reaches, on every path', () => {
   });
 
   it('closing a context from its own open listener leaves the bus exact for every later context', async () => {
-    const first = new MemoryUnit();
     const closeOnOpen = (context: StatusContext): void => {
-      if (context.unit === first) void context.close();
+      void context.close();
     };
     bus.on('open', closeOnOpen);
-    await bus.context(first, () => {
+    const early = new MemoryUnit();
+    const closedEarly = bus.open(early);
+    const scoped = new MemoryUnit();
+    await bus.context(scoped, () => {
       bus.add(new MaintenanceStatus('after close'));
     });
     bus.off('open', closeOnOpen);
-    expect(texts(first.history)).to.deep.equal(['active: Ready']);
+    await closedEarly.close();
+    // Neither closed context received anything after its final status.
+    expect(texts(early.history)).to.deep.equal(['active: Ready']);
+    expect(texts(scoped.history)).to.deep.equal(['active: Ready']);
+    // Later contexts, scoped and bus-wide, receive what they should.
     const later = new MemoryUnit();
-    await bus.context(later, () => {
+    await bus.context(later, async () => {
+      await delay(1);
       bus.add(new WaitingStatus('seen'));
     });
     expect(texts(later.history)).to.deep.equal(['waiting: seen']);
     const global = bus.open(new MemoryUnit());
-    bus.on('open', (context) => void context.close());
-    const second = bus.open(new MemoryUnit());
-    bus.add(new BlockedStatus('only the first'));
-    expect(String(await second.close())).to.equal('active: Ready');
-    expect(String(await global.close())).to.equal('blocked: only the first');
+    bus.add(new BlockedStatus('reaches it'));
+    expect(String(await global.close())).to.equal('blocked: reaches it');
+    expect(texts(early.history)).to.deep.equal(['active: Ready']);
   });
 
   it('a context closed while an add() is delivered does not receive it after its final status', async () => {
