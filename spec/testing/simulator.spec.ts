@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import { BlockedStatus, MaintenanceStatus } from '../../lib/index.js';
 import { HookToolsSimulator, SIMULATED_TOOLS } from '../../lib/testing/index.js';
@@ -56,7 +58,7 @@ describe('HookToolsSimulator', function () {
       expect(await tool(simulator, 'status-set', 'maintenance', '-x starts with a dash')).to.deep.equal({
         code: 2,
         stdout: '',
-        stderr: 'ERROR flag provided but not defined: -x starts with a dash\n',
+        stderr: 'ERROR flag provided but not defined: -x\n',
       });
       expect(await simulator.statusHistory()).to.deep.equal([]);
     });
@@ -95,16 +97,19 @@ describe('HookToolsSimulator', function () {
         status: 'waiting',
         'status-data': {},
       });
-      expect((await tool(simulator, 'status-get', '--format', 'json')).stdout).to.equal('"waiting"\n');
+      expect((await tool(simulator, 'status-get', '--format', 'json')).stdout).to.equal(
+        '{"status":"waiting"}\n',
+      );
       expect((await tool(simulator, 'status-get')).stdout).to.equal('waiting\n');
       await simulator.setLeader(true);
       const app = JSON.parse(
         (await tool(simulator, 'status-get', '--application', '--include-data', '--format=json')).stdout,
       ) as unknown;
+      // Until the leader sets one, the application shows what its units show, as Juju derives it.
       expect(app).to.deep.equal({
         'application-status': {
-          message: '',
-          status: 'unknown',
+          message: 'db',
+          status: 'waiting',
           'status-data': {},
           units: { 'webapp/0': { message: 'db', status: 'waiting', 'status-data': {} } },
         },
@@ -146,13 +151,13 @@ describe('HookToolsSimulator', function () {
       });
       expect((await tool(simulator, 'config-get', 'port')).stdout).to.equal('8080\n');
       expect((await tool(simulator, 'relation-ids', 'database', '--format=json')).stdout).to.equal('[]\n');
-      await simulator.setRelation('database:7', { postgresql: { endpoint: 'db:5432' } });
+      await simulator.setRelation('database:7', { 'postgresql/0': { endpoint: 'db:5432' } });
       expect(
         JSON.parse((await tool(simulator, 'relation-ids', 'database', '--format=json')).stdout),
       ).to.deep.equal(['database:7']);
       expect(
         JSON.parse(
-          (await tool(simulator, 'relation-get', '-r', 'database:7', '--format=json', '-', 'postgresql'))
+          (await tool(simulator, 'relation-get', '-r', 'database:7', '--format=json', '-', 'postgresql/0'))
             .stdout,
         ),
       ).to.deep.equal({ endpoint: 'db:5432' });
@@ -229,5 +234,298 @@ describe('HookToolsSimulator', function () {
         'TypeError: simulator options option unitName must be a unit name such as "app/0", got a string ("no-number")',
       );
     });
+  });
+});
+
+describe('HookToolsSimulator, faithful to Juju', function () {
+  this.timeout(60_000);
+  let simulator: HookToolsSimulator;
+  beforeEach(async () => {
+    simulator = await HookToolsSimulator.create({
+      unitName: 'webapp/0',
+      config: { port: 8080, debug: true, name: null },
+      relations: [
+        {
+          endpoint: 'database',
+          id: 7,
+          remoteUnits: { 'postgresql/0': { endpoint: 'db:5432' }, 'postgresql/1': {} },
+          remoteAppData: { version: '16' },
+        },
+      ],
+    });
+  });
+  afterEach(async () => {
+    await simulator.cleanup();
+  });
+
+  it('reads boolean flags as Go does: --application=False is false, a bad value is exit 2', async () => {
+    await simulator.setLeader(true);
+    expect(await tool(simulator, 'status-set', '--application=False', 'active', 'unit')).to.include({
+      code: 0,
+    });
+    expect(String(await simulator.status())).to.equal('active: unit');
+    expect(await tool(simulator, 'status-set', '--application=true', 'blocked', 'app')).to.include({
+      code: 0,
+    });
+    expect(String(await simulator.status({ application: true }))).to.equal('blocked: app');
+    expect(await tool(simulator, 'status-set', '--application=maybe', 'active')).to.deep.equal({
+      code: 2,
+      stdout: '',
+      stderr: 'ERROR invalid value "maybe" for flag --application: parse error\n',
+    });
+    expect((await tool(simulator, 'config-get', '--all=1', '--format=json')).stdout).to.equal(
+      '{"port":8080,"debug":true,"name":null}\n',
+    );
+  });
+
+  it('names an undefined flag without its value, and checks the status name before extra arguments', async () => {
+    expect((await tool(simulator, 'status-set', '--colour=red', 'active')).stderr).to.equal(
+      'ERROR flag provided but not defined: --colour\n',
+    );
+    expect((await tool(simulator, 'status-set', 'sleepy', 'a', 'b')).stderr).to.equal(
+      'ERROR invalid status "sleepy", expected one of [maintenance blocked waiting active]\n',
+    );
+  });
+
+  it('answers --help on stdout with exit 0', async () => {
+    const help = await tool(simulator, 'status-get', '--help');
+    expect(help.code).to.equal(0);
+    expect(help.stdout).to.match(/^Usage: status-get \[options\]/);
+    expect(help.stdout).to.include('--include-data');
+  });
+
+  it('status-get: {"status": …} in json and yaml without --include-data; the bare word only in smart', async () => {
+    await tool(simulator, 'status-set', 'waiting', 'db');
+    const next = { ...simulator.env, JUJU_CONTEXT_ID: 'another-hook' };
+    const run = (...args: string[]) =>
+      new Promise<string>((done) => {
+        execFile('status-get', args, { env: next, encoding: 'utf8' }, (_e, stdout) => {
+          done(stdout);
+        });
+      });
+    expect(await run('--format=json')).to.equal('{"status":"waiting"}\n');
+    expect(await run('--format=yaml')).to.equal('status: waiting\n');
+    expect(await run('--format=yaml', '--include-data')).to.equal(
+      'message: db\nstatus: waiting\nstatus-data: {}\n',
+    );
+    expect(await run()).to.equal('waiting\n');
+    await simulator.setLeader(true);
+    expect(JSON.parse(await run('--application', '--format=json'))).to.deep.equal({
+      'application-status': { status: 'waiting', units: { 'webapp/0': { status: 'waiting' } } },
+    });
+  });
+
+  it('status-get of the unit answers within one hook what the first read found, even after status-set', async () => {
+    expect((await tool(simulator, 'status-get')).stdout).to.equal('unknown\n');
+    await tool(simulator, 'status-set', 'active', 'Ready');
+    expect((await tool(simulator, 'status-get')).stdout).to.equal('unknown\n');
+  });
+
+  it('relation-get: -r takes database:7 or 7, refuses the rest, and needs --app for an application', async () => {
+    const get = (...args: string[]) => tool(simulator, 'relation-get', '--format=json', ...args);
+    expect(JSON.parse((await get('-r', 'database:7', '-', 'postgresql/0')).stdout)).to.deep.equal({
+      endpoint: 'db:5432',
+    });
+    expect(JSON.parse((await get('-r', '7', 'endpoint', 'postgresql/0')).stdout)).to.equal('db:5432');
+    expect((await get('-r', 'database:x', '-', 'postgresql/0')).stderr).to.equal(
+      'ERROR invalid value "database:x" for flag -r: invalid relation id\n',
+    );
+    expect((await get('-r', 'database:9', '-', 'postgresql/0')).stderr).to.equal(
+      'ERROR invalid value "database:9" for flag -r: relation not found\n',
+    );
+    expect(await get('-r', '7')).to.deep.include({
+      code: 2,
+      stderr: 'ERROR no unit or application specified\n',
+    });
+    expect((await get('-r', '7', '-', 'postgresql')).stderr).to.equal(
+      'ERROR expected unit name, got application name "postgresql"\n',
+    );
+    expect(JSON.parse((await get('-r', '7', '--app', '-', 'postgresql')).stdout)).to.deep.equal({
+      version: '16',
+    });
+  });
+
+  it('config-get leaves null options out unless --all, refuses a key with --all, prints True/False', async () => {
+    expect(JSON.parse((await tool(simulator, 'config-get', '--format=json')).stdout)).to.deep.equal({
+      port: 8080,
+      debug: true,
+    });
+    expect(
+      JSON.parse((await tool(simulator, 'config-get', '--all', '--format=json')).stdout),
+    ).to.have.property('name', null);
+    expect(await tool(simulator, 'config-get', '--all', 'port')).to.deep.include({
+      code: 2,
+      stderr: 'ERROR cannot use argument --all together with key "port"\n',
+    });
+    expect((await tool(simulator, 'config-get', 'debug')).stdout).to.equal('True\n');
+  });
+
+  it('juju-log: levels in any case, WARN, an unknown level at INFO; --debug wins; a relation prefix', async () => {
+    await tool(simulator, 'juju-log', '-l', 'warn', 'a');
+    await tool(simulator, 'juju-log', '--log-level=Error', 'b');
+    expect(await tool(simulator, 'juju-log', '--log-level', 'LOUD', 'c')).to.include({ code: 0 });
+    await tool(simulator, 'juju-log', '--debug', '--log-level', 'ERROR', 'd');
+    const inRelation = { ...simulator.env, JUJU_RELATION_ID: 'database:7' };
+    await new Promise((done) => execFile('juju-log', ['e'], { env: inRelation }, done));
+    expect(await simulator.logs()).to.deep.equal([
+      { level: 'WARNING', message: 'a' },
+      { level: 'ERROR', message: 'b' },
+      { level: 'INFO', message: 'c' },
+      { level: 'DEBUG', message: 'd' },
+      { level: 'INFO', message: 'database:7: e' },
+    ]);
+  });
+
+  it('is-leader prints true/false in yaml', async () => {
+    expect((await tool(simulator, 'is-leader', '--format=yaml')).stdout).to.equal('false\n');
+  });
+
+  it('state-get and state-set keep the unit state across hooks; --strict refuses a missing key', async () => {
+    await tool(simulator, 'state-set', 'reconciled=true', 'port=8080');
+    expect(JSON.parse((await tool(simulator, 'state-get', '--format=json')).stdout)).to.deep.equal({
+      reconciled: 'true',
+      port: '8080',
+    });
+    expect((await tool(simulator, 'state-get', 'port')).stdout).to.equal('8080\n');
+    expect(await tool(simulator, 'state-get', 'nothing')).to.deep.include({ code: 0, stdout: '' });
+    expect(await tool(simulator, 'state-get', '--strict', 'nothing')).to.deep.include({
+      code: 1,
+      stderr: 'ERROR "nothing" not found\n',
+    });
+    expect(await simulator.state()).to.deep.equal({ reconciled: 'true', port: '8080' });
+  });
+
+  it("relation-list lists the remote units; relation-set writes this unit's bag", async () => {
+    expect(
+      JSON.parse((await tool(simulator, 'relation-list', '-r', '7', '--format=json')).stdout),
+    ).to.deep.equal(['postgresql/0', 'postgresql/1']);
+    await tool(simulator, 'relation-set', '-r', 'database:7', 'user=webapp');
+    expect(
+      JSON.parse(
+        (await tool(simulator, 'relation-get', '-r', '7', '--format=json', 'user', 'webapp/0')).stdout,
+      ),
+    ).to.equal('webapp');
+  });
+
+  it('action tools answer only inside an action', async () => {
+    expect(await tool(simulator, 'action-get')).to.deep.include({
+      code: 1,
+      stderr: 'ERROR not running an action\n',
+    });
+  });
+
+  it('starts the unit as Juju does: maintenance while installing, unknown after', async () => {
+    const install = { ...simulator.env, JUJU_HOOK_NAME: 'install', JUJU_CONTEXT_ID: 'install-1' };
+    const read = (env: Record<string, string>) =>
+      new Promise<string>((done) => {
+        execFile('status-get', ['--include-data', '--format=json'], { env, encoding: 'utf8' }, (_e, out) => {
+          done(out);
+        });
+      });
+    expect(JSON.parse(await read(install))).to.deep.include({
+      status: 'maintenance',
+      message: 'installing charm software',
+    });
+    expect(JSON.parse(await read({ ...simulator.env, JUJU_CONTEXT_ID: 'later' }))).to.deep.include({
+      status: 'unknown',
+    });
+  });
+});
+
+describe("HookToolsSimulator, the charm author's harness", function () {
+  this.timeout(60_000);
+  const charm = new URL('../support/shell-charm', import.meta.url).pathname;
+  let simulator: HookToolsSimulator;
+  beforeEach(async () => {
+    simulator = await HookToolsSimulator.create({
+      unitName: 'webapp/0',
+      relations: [{ endpoint: 'database', id: 3, remoteUnits: { 'postgresql/0': {} } }],
+      actionParams: { name: 'default' },
+    });
+  });
+  afterEach(async () => {
+    await simulator.cleanup();
+  });
+
+  it('runHook() runs dispatch as Juju does and resolves to what that hook alone did', async () => {
+    const first = await simulator.runHook(charm, 'install');
+    expect(first).to.deep.include({ exitCode: 0, stdout: 'out install\n', stderr: 'err install\n' });
+    expect(first.statuses.map(String)).to.deep.equal([
+      'maintenance: running install',
+      'active: after install',
+    ]);
+    expect(first.logs).to.deep.equal([{ level: 'INFO', message: `hook install in ${charm} remote=none` }]);
+    const second = await simulator.runHook(charm, 'config-changed');
+    expect(second.statuses.map(String)).to.deep.equal([
+      'maintenance: running config-changed',
+      'active: after config-changed',
+    ]);
+    expect(second.calls.map((c) => c.tool)).to.deep.equal([
+      'status-set',
+      'juju-log',
+      'state-set',
+      'status-set',
+    ]);
+    expect(await simulator.state()).to.deep.equal({ 'last-hook': 'config-changed' });
+  });
+
+  it('runHook() sets the relation variables for a relation hook, defaulting to its first remote unit', async () => {
+    const run = await simulator.runHook(charm, 'database-relation-changed');
+    expect(run.logs[0]?.message).to.equal(
+      `database:3: hook database-relation-changed in ${charm} remote=postgresql/0`,
+    );
+    const chosen = await simulator.runHook(charm, 'database-relation-joined', {
+      relation: { id: 3, remoteUnit: 'postgresql/1' },
+    });
+    expect(chosen.logs[0]?.message).to.match(/remote=postgresql\/1$/);
+    const caught = await simulator
+      .runHook(charm, 'install', { relation: { id: 3 } })
+      .catch((e: unknown) => e);
+    expect(String(caught)).to.match(/relation is for relation hooks/);
+  });
+
+  it('runAction() gives the action its parameters and resolves to its results and failure', async () => {
+    const ok = await simulator.runAction(charm, 'restart', { name: 'now' });
+    expect(ok).to.deep.include({ exitCode: 0, failed: false, message: undefined });
+    expect(ok.results).to.deep.equal({ result: { hook: 'restart', param: 'now' } });
+    const defaults = await simulator.runAction(charm, 'restart');
+    expect(defaults.results).to.deep.equal({ result: { hook: 'restart', param: 'default' } });
+    const failed = await simulator.runAction(charm, 'restart', { fail: true });
+    expect(failed).to.deep.include({ failed: true, message: 'asked to fail' });
+  });
+
+  it("addTool() adds a tool with a canned answer, or an executable of the author's, each call recorded", async () => {
+    await simulator.addTool('open-port', { stdout: 'opened\n' });
+    expect(await tool(simulator, 'open-port', '8080/tcp')).to.deep.equal({
+      code: 0,
+      stdout: 'opened\n',
+      stderr: '',
+    });
+    const script = join(simulator.dir, '..', 'secret.sh');
+    await writeFile(script, '#!/bin/sh\necho "secret for $1"\nexit 3\n');
+    await chmod(script, 0o755);
+    await simulator.addTool('secret-get', script);
+    expect(await tool(simulator, 'secret-get', 'db')).to.deep.equal({
+      code: 3,
+      stdout: 'secret for db\n',
+      stderr: '',
+    });
+    expect(await simulator.calls('secret-get')).to.deep.equal([
+      { tool: 'secret-get', args: ['db'], exitCode: 3 },
+    ]);
+    expect(await simulator.addTool('Bad Name', {}).catch((e: unknown) => String(e))).to.match(
+      /addTool\(\) takes a tool name/,
+    );
+  });
+
+  it('a tool told to hang ends with cleanup(), leaving no orphan process', async () => {
+    await simulator.failNext('status-get', { hang: true });
+    const child = spawn('status-get', [], { env: simulator.env, stdio: 'ignore' });
+    await new Promise((done) => setTimeout(done, 300));
+    expect(child.exitCode).to.equal(null);
+    const exited = new Promise((done) => child.on('exit', done));
+    await simulator.cleanup();
+    await exited;
+    expect(child.exitCode).to.equal(137);
   });
 });
