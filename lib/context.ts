@@ -65,7 +65,12 @@ const settableRule: Rule<SettableStatus> = rule(
   SETTABLE_STATUS,
   (v) => isStatus(v) && v.name !== 'unknown' && v.name !== 'error',
 );
-const OPTIONS = {
+/**
+ * The rules of {@link ContextOptions}, for every options table that takes them.
+ *
+ * @internal
+ */
+export const CONTEXT_OPTIONS = {
   exitStatus: rule<SettableStatus | (() => StatusBase) | 'unchanged'>(
     `${SETTABLE_STATUS}, a function returning one, or "unchanged"`,
     (v) => v === 'unchanged' || typeof v === 'function' || settableRule.test(v),
@@ -147,7 +152,7 @@ export class StatusContext {
       exitStatus = READY,
       errorStatus,
       summary = false,
-    } = checkOptions(options, 'status context options', OPTIONS);
+    } = checkOptions(options, 'status context options', CONTEXT_OPTIONS);
     this.exitStatus = exitStatus;
     this.errorStatus = errorStatus;
     this.summary = summary;

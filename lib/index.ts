@@ -20,3 +20,4 @@ export { add, bus, context, onError, open } from './default.js';
 export { HookToolError, type HookToolFailure, type HookToolOptions } from './juju/hook-tool.js';
 export { HookToolUnit, type HookToolUnitOptions } from './juju/unit.js';
 export { jujuLog, type Detach, type JujuLogOptions, type LogLevel, type LoggedEvent } from './juju/log.js';
+export { reconcile, type ReconcileOptions, type ReconcileOutcome } from './reconcile.js';

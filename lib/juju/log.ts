@@ -53,7 +53,12 @@ const LEVELS_RULE = rule<Partial<Record<LoggedEvent, LogLevel | false>>>(
   `an object of event names to ${LOG_LEVELS.join(', ')} or false, such as { maintenance: 'DEBUG' }`,
   (v) => isPlainObject(v),
 );
-const OPTIONS = { levels: LEVELS_RULE, ...HOOK_TOOL_OPTIONS };
+/**
+ * The rules of {@link JujuLogOptions}.
+ *
+ * @internal
+ */
+export const JUJU_LOG_OPTIONS = { levels: LEVELS_RULE, ...HOOK_TOOL_OPTIONS };
 
 /** The longest piece of a line sent in one `juju-log` call, in bytes, with room to spare. */
 const CHUNK_BYTES = Math.floor(MAX_ARGUMENT_BYTES / 2);
@@ -81,60 +86,25 @@ export function jujuLog(bus: StatusBus, options: JujuLogOptions = {}): Detach {
   if (!isBus(bus)) {
     throw new TypeError(`jujuLog() needs a StatusBus (such as status.bus), got ${describeValue(bus)}`);
   }
-  const { levels: chosen, env, timeoutMs } = checkOptions(options, 'jujuLog() options', OPTIONS);
-  const tool: HookToolOptions = {
+  const { levels, env, timeoutMs } = checkOptions(options, 'jujuLog() options', JUJU_LOG_OPTIONS);
+  const sink = new LogSink({
     ...(env === undefined ? {} : { env }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
-  };
+  });
+  return forward(bus, sink, levels);
+}
+
+/**
+ * Forwards the events of `bus` to `sink`, at the given levels (checked here).
+ *
+ * @internal
+ */
+export function forward(
+  bus: StatusBus,
+  sink: LogSink,
+  chosen?: Partial<Record<LoggedEvent, unknown>>,
+): Detach {
   const levels = checkLevels(chosen);
-  /** Calls waiting for the one in flight: a level and its lines, in order. */
-  const waiting: { level: LogLevel; lines: string[]; bytes: number }[] = [];
-  let inFlight = false;
-  let idle: Promise<void> = Promise.resolve();
-  let settle: () => void = () => undefined;
-
-  const send = (level: LogLevel, text: string): void => {
-    inFlight = true;
-    runHookTool('juju-log', ['--log-level', level, '--', text], tool)
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          console.error(
-            `charms-contextual-status: juju-log failed (${messageOf(error)}); the lines were: ${level} ${text}`,
-          );
-        },
-      )
-      .finally(() => {
-        const next = waiting.shift();
-        if (next !== undefined) {
-          send(next.level, next.lines.join('\n'));
-          return;
-        }
-        inFlight = false;
-        settle();
-      });
-  };
-
-  const log = (level: LogLevel, line: string): void => {
-    for (const piece of split(line)) {
-      if (!inFlight) {
-        idle = new Promise((resolve) => {
-          settle = resolve;
-        });
-        send(level, piece);
-        continue;
-      }
-      const bytes = Buffer.byteLength(piece, 'utf8') + 1;
-      const last = waiting[waiting.length - 1];
-      if (last?.level === level && last.bytes + bytes <= CHUNK_BYTES) {
-        last.lines.push(piece);
-        last.bytes += bytes;
-      } else {
-        waiting.push({ level, lines: [piece], bytes });
-      }
-    }
-  };
-
   const listeners: [LoggedEvent, StatusBusListener<LoggedEvent>][] = [];
   for (const event of Object.keys(LINES) as LoggedEvent[]) {
     const level = levels[event];
@@ -143,7 +113,7 @@ export function jujuLog(bus: StatusBus, options: JujuLogOptions = {}): Detach {
     listeners.push([
       event,
       (...args: unknown[]) => {
-        log(level, line(...args));
+        sink.log(level, line(...args));
       },
     ]);
   }
@@ -154,12 +124,84 @@ export function jujuLog(bus: StatusBus, options: JujuLogOptions = {}): Detach {
       detached = true;
       for (const [event, listener] of listeners) bus.off(event, listener);
     }
-    await idle;
+    await sink.idle();
   };
 }
 
-/** A status bus of any copy of this package: checked by shape, as a copy's class differs. */
-function isBus(value: unknown): value is StatusBus {
+/**
+ * Lines on their way to `juju-log`: one call at a time, in order; while one is in flight, the
+ * lines that follow are joined into the next call of the same level, so a burst costs a handful
+ * of calls and nothing is dropped. A failed call goes to stderr with the lines it held.
+ *
+ * @internal
+ */
+export class LogSink {
+  readonly #tool: HookToolOptions;
+  /** Calls waiting for the one in flight: a level and its lines, in order. */
+  readonly #waiting: { level: LogLevel; lines: string[]; bytes: number }[] = [];
+  #inFlight = false;
+  #idle: Promise<void> = Promise.resolve();
+  #settle: () => void = () => undefined;
+
+  constructor(tool: HookToolOptions) {
+    this.#tool = tool;
+  }
+
+  /** Sends `line` at `level`, now or with the next call. */
+  log(level: LogLevel, line: string): void {
+    for (const piece of split(line)) {
+      if (!this.#inFlight) {
+        this.#idle = new Promise((resolve) => {
+          this.#settle = resolve;
+        });
+        this.#send(level, piece);
+        continue;
+      }
+      const bytes = Buffer.byteLength(piece, 'utf8') + 1;
+      const last = this.#waiting[this.#waiting.length - 1];
+      if (last?.level === level && last.bytes + bytes <= CHUNK_BYTES) {
+        last.lines.push(piece);
+        last.bytes += bytes;
+      } else {
+        this.#waiting.push({ level, lines: [piece], bytes });
+      }
+    }
+  }
+
+  /** Resolves once every line sent so far is written (or reported on stderr). */
+  idle(): Promise<void> {
+    return this.#idle;
+  }
+
+  #send(level: LogLevel, text: string): void {
+    this.#inFlight = true;
+    runHookTool('juju-log', ['--log-level', level, '--', text], this.#tool)
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          console.error(
+            `charms-contextual-status: juju-log failed (${messageOf(error)}); the lines were: ${level} ${text}`,
+          );
+        },
+      )
+      .finally(() => {
+        const next = this.#waiting.shift();
+        if (next !== undefined) {
+          this.#send(next.level, next.lines.join('\n'));
+          return;
+        }
+        this.#inFlight = false;
+        this.#settle();
+      });
+  }
+}
+
+/**
+ * A status bus of any copy of this package: checked by shape, as a copy's class differs.
+ *
+ * @internal
+ */
+export function isBus(value: unknown): value is StatusBus {
   try {
     const bus = value as Partial<StatusBus> | null;
     return (

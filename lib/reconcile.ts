@@ -1,0 +1,334 @@
+import type { StatusBus } from './bus.js';
+import { CONTEXT_OPTIONS, type ContextOptions, type StatusContext } from './context.js';
+import { bus as defaultBus } from './default.js';
+import {
+  BOOLEAN,
+  ENV,
+  TIMEOUT_MS,
+  checkOptions,
+  describeValue,
+  isPlainObject,
+  messageOf,
+  oneOf,
+  rule,
+} from './input.js';
+import { type HookToolOptions, runHookTool } from './juju/hook-tool.js';
+import { JUJU_LOG_OPTIONS, type JujuLogOptions, LogSink, forward, isBus } from './juju/log.js';
+import { HookToolUnit } from './juju/unit.js';
+import { ReconcilerError } from './on-error.js';
+import { type SettableStatus, type StatusBase, isStatus } from './status.js';
+
+/** How `update-status` is handled; see {@link ReconcileOptions.updateStatus}. */
+const UPDATE_STATUS = ['skip-when-reconciled', 'always'] as const;
+
+/** Options of {@link reconcile}. */
+export interface ReconcileOptions {
+  /** The hook's exit status, as for `context()`. Default `ActiveStatus('Ready')`. */
+  exitStatus?: ContextOptions['exitStatus'];
+  /** Published when `fn` fails with anything but a `ReconcilerError`, as for `context()`. */
+  errorStatus?: StatusBase;
+  /** Summarize every open condition in the published message, as for `context()`. */
+  summary?: boolean;
+  /** On the leader, also publish the final status as the application's (`status-set --application`). */
+  application?: boolean;
+  /** The charm's actions: a handler per action name, run instead of `fn` for that action. */
+  actions?: Record<string, (action: string) => unknown>;
+  /**
+   * `'skip-when-reconciled'` (default): skip `update-status` while the last reconcile of this
+   * unit succeeded, as charm-lib-reconciler does, so that an idle unit never flips to
+   * maintenance and back. `'always'`: run it every time.
+   */
+  updateStatus?: (typeof UPDATE_STATUS)[number];
+  /** Forward the bus's events to `juju-log` for the hook's duration (default `true`), or how. */
+  log?: boolean | JujuLogOptions;
+  /** The bus the hook's context is opened on (default: the default bus). */
+  bus?: StatusBus;
+  /** The hook's environment (default `process.env`). */
+  env?: Record<string, string | undefined>;
+  /** Milliseconds before a hook tool is stopped (default 60 000). */
+  timeoutMs?: number;
+}
+
+/** What one run of {@link reconcile} did. */
+export interface ReconcileOutcome {
+  /** The hook or action name, such as `'config-changed'` or `'restart'`. */
+  hook: string;
+  /** `'hook'`, `'action'`, or `'skipped'` (a reconciled `update-status`, or a restricted hook). */
+  kind: 'hook' | 'action' | 'skipped';
+  /** The status the unit was left showing, when a context ran. */
+  status?: StatusBase;
+  /** What `fn` or the action handler threw, when it did (a `ReconcilerError` included). */
+  error?: unknown;
+}
+
+const OPTIONS = {
+  ...CONTEXT_OPTIONS,
+  application: BOOLEAN,
+  actions: rule<Record<string, (action: string) => unknown>>(
+    'an object of action names to handler functions, such as { restart: () => … }',
+    (v) => isPlainObject(v) && Object.values(v).every((handler) => typeof handler === 'function'),
+  ),
+  updateStatus: oneOf(UPDATE_STATUS),
+  log: rule<boolean | JujuLogOptions>(
+    'true, false, or jujuLog() options such as { levels: { … } }',
+    (v) => typeof v === 'boolean' || isPlainObject(v),
+  ),
+  bus: rule<StatusBus>('a StatusBus, such as status.bus', isBus),
+  env: ENV,
+  timeoutMs: TIMEOUT_MS,
+};
+
+/** Hooks in which Juju refuses most hook tools: nothing runs there. */
+const RESTRICTED = new Set(['collect-metrics', 'meter-status-changed']);
+
+/** The unit-state key that says the last reconcile of this unit succeeded. */
+const RECONCILED = 'charms-contextual-status.reconciled';
+
+/**
+ * The charm's entry point: runs one hook, start to finish, the way charm-lib-reconciler runs a
+ * Python charm. Call it once from the charm's `dispatch` entry with the charm's one reconcile
+ * function.
+ *
+ * - For every hook, `fn(hook)` runs in a status context on the unit (a `HookToolUnit`), with
+ *   the bus's events logged to `juju debug-log`. A `ReconcilerError` (from `onError`) is an
+ *   expected condition, already a status: it is logged and the hook succeeds. Any other error
+ *   is published (`errorStatus`, if set), logged with its stack, and fails the hook
+ *   (`process.exitCode = 1`), so that Juju retries it.
+ * - `update-status` is skipped while the last reconcile of this unit succeeded (kept across
+ *   hook processes with Juju's `state-get`/`state-set`): no context, no `status-set`, and a
+ *   Blocked unit stays Blocked. `updateStatus: 'always'` runs it every time.
+ * - An action runs its handler from `actions` instead of `fn`, in a context with
+ *   `exitStatus: 'unchanged'`, so an action never resets a Blocked unit to Active. A handler
+ *   that throws, or a missing one, fails the action with `action-fail`.
+ * - `collect-metrics` and `meter-status-changed`, where Juju refuses most hook tools, are
+ *   left alone.
+ * - With `application: true`, the leader also publishes the final status as the application's.
+ *
+ * @example
+ * ```ts
+ * import * as status from 'charms-contextual-status';
+ *
+ * await status.reconcile(
+ *   async () => {
+ *     status.add(new status.MaintenanceStatus('Configuring'));
+ *     // … converge the unit on its configuration and relations …
+ *   },
+ *   { application: true, actions: { restart: async () => { /* … *\/ } } },
+ * );
+ * ```
+ * @returns what the hook did, for tests and logs; the hook's failure is `process.exitCode`.
+ * @throws TypeError (as a rejection) outside a hook, or for options of the wrong shape.
+ */
+export async function reconcile(
+  fn: (hook: string) => unknown,
+  options: ReconcileOptions = {},
+): Promise<ReconcileOutcome> {
+  if (typeof fn !== 'function') {
+    throw new TypeError(`reconcile() needs the charm's reconcile function, got ${describeValue(fn)}`);
+  }
+  const checked = checkOptions(options, 'reconcile() options', OPTIONS);
+  const env = checked.env ?? process.env;
+  const tools: HookToolOptions = {
+    env,
+    ...(checked.timeoutMs === undefined ? {} : { timeoutMs: checked.timeoutMs }),
+  };
+  const { kind, name } = dispatched(env);
+  if (kind === 'hook' && RESTRICTED.has(name)) return { hook: name, kind: 'skipped' };
+  const bus = checked.bus ?? defaultBus;
+  const log = checked.log ?? true;
+  const logging =
+    typeof log === 'object' ? checkOptions(log, 'reconcile() log option', JUJU_LOG_OPTIONS) : {};
+  const sink = new LogSink({
+    ...tools,
+    ...(logging.env === undefined ? {} : { env: logging.env }),
+    ...(logging.timeoutMs === undefined ? {} : { timeoutMs: logging.timeoutMs }),
+  });
+  // Without forwarding, the reconciler's own lines (failures above all) still reach juju-log.
+  const detach = log === false ? () => sink.idle() : forward(bus, sink, logging.levels);
+  try {
+    if (kind === 'action') return await runAction(name, checked, { bus, sink, tools });
+    if (name === 'update-status' && checked.updateStatus !== 'always' && (await reconciled(sink, tools))) {
+      sink.log(
+        'DEBUG',
+        'update-status skipped: the last reconcile of this unit succeeded, its status stands',
+      );
+      return { hook: name, kind: 'skipped' };
+    }
+    return await runHook(name, fn, checked, { bus, sink, tools });
+  } finally {
+    await detach();
+  }
+}
+
+interface Run {
+  readonly bus: StatusBus;
+  readonly sink: LogSink;
+  readonly tools: HookToolOptions;
+}
+
+type Checked = ReturnType<typeof checkOptions<typeof OPTIONS>>;
+
+async function runHook(
+  hook: string,
+  fn: (hook: string) => unknown,
+  options: Checked,
+  run: Run,
+): Promise<ReconcileOutcome> {
+  const { bus, sink, tools } = run;
+  const contextOptions: ContextOptions = {
+    ...(options.exitStatus === undefined ? {} : { exitStatus: options.exitStatus }),
+    ...(options.errorStatus === undefined ? {} : { errorStatus: options.errorStatus }),
+    ...(options.summary === undefined ? {} : { summary: options.summary }),
+  };
+  const { status, error } = await inContext(bus, new HookToolUnit(tools), () => fn(hook), contextOptions);
+  const outcome: ReconcileOutcome = { hook, kind: 'hook', ...(status === undefined ? {} : { status }) };
+  if (error === undefined) {
+    await remember(true, sink, tools);
+  } else {
+    outcome.error = error;
+    await remember(false, sink, tools);
+    if (error instanceof ReconcilerError) {
+      sink.log(
+        'WARNING',
+        `the ${hook} hook ended early on an expected error: ${error.message}\n${stackOf(error.cause)}`,
+      );
+    } else {
+      sink.log('ERROR', `the ${hook} hook failed, and Juju will retry it: ${stackOf(error)}`);
+      process.exitCode = 1;
+    }
+  }
+  if (options.application === true && status !== undefined) await publishToApplication(status, sink, tools);
+  return outcome;
+}
+
+async function runAction(action: string, options: Checked, run: Run): Promise<ReconcileOutcome> {
+  const { bus, sink, tools } = run;
+  const handlers = options.actions ?? {};
+  const handler = Object.hasOwn(handlers, action) ? handlers[action] : undefined;
+  if (handler === undefined) {
+    const names = Object.keys(handlers);
+    const message = `this charm has no handler for the ${action} action: it handles ${names.length === 0 ? 'no actions' : names.join(', ')}`;
+    sink.log('ERROR', message);
+    await fail(message, sink, tools);
+    return { hook: action, kind: 'action', error: new TypeError(message) };
+  }
+  const contextOptions: ContextOptions = {
+    exitStatus: 'unchanged',
+    ...(options.summary === undefined ? {} : { summary: options.summary }),
+  };
+  const { status, error } = await inContext(
+    bus,
+    new HookToolUnit(tools),
+    () => handler(action),
+    contextOptions,
+  );
+  const outcome: ReconcileOutcome = {
+    hook: action,
+    kind: 'action',
+    ...(status === undefined ? {} : { status }),
+  };
+  if (error !== undefined) {
+    outcome.error = error;
+    const expected = error instanceof ReconcilerError;
+    sink.log(
+      expected ? 'WARNING' : 'ERROR',
+      `the ${action} action failed: ${stackOf(expected ? error.cause : error)}`,
+    );
+    await fail(messageOf(error), sink, tools);
+  }
+  if (options.application === true && status !== undefined && isSettable(status)) {
+    await publishToApplication(status, sink, tools);
+  }
+  return outcome;
+}
+
+/** Runs `body` in a context on `unit`; resolves to the final status and what was thrown. */
+async function inContext(
+  bus: StatusBus,
+  unit: HookToolUnit,
+  body: () => unknown,
+  options: ContextOptions,
+): Promise<{ status?: StatusBase; error?: unknown }> {
+  let status: StatusBase | undefined;
+  const resolved = (final: StatusBase, context: StatusContext): void => {
+    if (context.unit === unit) status = final;
+  };
+  bus.on('resolved', resolved);
+  try {
+    await bus.context(unit, body, options);
+    return status === undefined ? {} : { status };
+  } catch (error) {
+    return {
+      ...(status === undefined ? {} : { status }),
+      error: error ?? new Error('a hook threw undefined'),
+    };
+  } finally {
+    bus.off('resolved', resolved);
+  }
+}
+
+/** The hook or action this process runs, from Juju's environment. */
+function dispatched(env: Record<string, string | undefined>): { kind: 'hook' | 'action'; name: string } {
+  const path = env.JUJU_DISPATCH_PATH ?? '';
+  const match = /^(hooks|actions)\/([^/]+)$/.exec(path);
+  if (match !== null) return { kind: match[1] === 'actions' ? 'action' : 'hook', name: match[2] ?? '' };
+  const action = env.JUJU_ACTION_NAME;
+  if (action !== undefined && action !== '') return { kind: 'action', name: action };
+  throw new TypeError(
+    path === ''
+      ? "reconcile() runs inside a Juju hook or action, and neither JUJU_DISPATCH_PATH nor JUJU_ACTION_NAME is set: run it from the charm's dispatch (in tests, with HookToolsSimulator.runHook)"
+      : `reconcile() cannot tell the hook from JUJU_DISPATCH_PATH=${JSON.stringify(path)}: expected hooks/<name> or actions/<name>`,
+  );
+}
+
+/** Whether the last reconcile succeeded; `false` when that cannot be read (a skip needs a known-good flag). */
+async function reconciled(sink: LogSink, tools: HookToolOptions): Promise<boolean> {
+  try {
+    return (await runHookTool('state-get', [RECONCILED], tools)).trim() === 'true';
+  } catch (error) {
+    sink.log(
+      'ERROR',
+      `could not read whether this unit is reconciled, so update-status runs: ${messageOf(error)}`,
+    );
+    return false;
+  }
+}
+
+/** Keeps whether this reconcile succeeded, for the next `update-status`. */
+async function remember(success: boolean, sink: LogSink, tools: HookToolOptions): Promise<void> {
+  try {
+    await runHookTool('state-set', [`${RECONCILED}=${success ? 'true' : ''}`], tools);
+  } catch (error) {
+    sink.log('ERROR', `could not record whether this unit is reconciled: ${messageOf(error)}`);
+  }
+}
+
+async function publishToApplication(
+  status: StatusBase,
+  sink: LogSink,
+  tools: HookToolOptions,
+): Promise<void> {
+  try {
+    const leader = (await runHookTool('is-leader', ['--format=json'], tools)).trim() === 'true';
+    if (!leader) return;
+    await new HookToolUnit({ ...tools, application: true }).setStatus(status);
+  } catch (error) {
+    sink.log('ERROR', `could not publish the application status (${String(status)}): ${messageOf(error)}`);
+  }
+}
+
+async function fail(message: string, sink: LogSink, tools: HookToolOptions): Promise<void> {
+  try {
+    await runHookTool('action-fail', [message], tools);
+  } catch (error) {
+    sink.log('ERROR', `could not fail the action with action-fail: ${messageOf(error)}`);
+  }
+}
+
+function isSettable(status: StatusBase): status is SettableStatus {
+  return isStatus(status) && status.name !== 'unknown' && status.name !== 'error';
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error && typeof error.stack === 'string' ? error.stack : messageOf(error);
+}

@@ -1,0 +1,172 @@
+// reconcile() end to end: each hook a new process started through the charm's dispatch, as
+// Juju starts it, against the simulator's hook tools.
+import { expect } from 'chai';
+
+import { BlockedStatus, reconcile } from '../lib/index.js';
+import { HookToolsSimulator } from '../lib/testing/index.js';
+
+const charm = new URL('./support/reconcile-charm', import.meta.url).pathname;
+const texts = (values: readonly unknown[]): string[] => values.map(String);
+
+describe('reconcile(): one hook, start to finish', function () {
+  this.timeout(60_000);
+  let simulator: HookToolsSimulator;
+  afterEach(async () => {
+    await simulator.cleanup();
+  });
+
+  it('runs the reconcile function in a context: progress at once, the final status last', async () => {
+    simulator = await HookToolsSimulator.create({ unitName: 'webapp/0' });
+    const run = await simulator.runHook(charm, 'config-changed');
+    expect(run.exitCode, run.stderr).to.equal(0);
+    expect(texts(run.statuses)).to.deep.equal([
+      'maintenance: Reconciling on config-changed',
+      'active: Serving',
+    ]);
+    expect(run.logs.map((l) => l.message)).to.include('status context closed with: active: Serving');
+  });
+
+  it('on the leader, also publishes the final status as the application status; not elsewhere', async () => {
+    simulator = await HookToolsSimulator.create({ leader: true });
+    const leader = await simulator.runHook(charm, 'install');
+    expect(texts(leader.applicationStatuses)).to.deep.equal(['active: Serving']);
+    await simulator.setLeader(false);
+    const follower = await simulator.runHook(charm, 'config-changed');
+    expect(follower.applicationStatuses).to.deep.equal([]);
+    expect(
+      follower.calls.filter((c) => c.tool === 'status-set' && c.args.includes('--application')),
+    ).to.deep.equal([]);
+  });
+
+  it('catches a ReconcilerError: the expected status is published, logged with its cause, and the hook succeeds', async () => {
+    simulator = await HookToolsSimulator.create({ config: { mode: 'expected' } });
+    const run = await simulator.runHook(charm, 'config-changed');
+    expect(run.exitCode).to.equal(0);
+    expect(texts(run.statuses).at(-1)).to.equal('waiting: Waiting for the database');
+    const warning = run.logs.find((l) => l.level === 'WARNING' && l.message.includes('ended early'));
+    expect(warning?.message).to.match(
+      /Found expected exception: connection refused\nError: connection refused\n {4}at /,
+    );
+  });
+
+  it('any other error: publishes errorStatus, logs the stack at ERROR, and fails the hook with exit 1', async () => {
+    simulator = await HookToolsSimulator.create({ config: { mode: 'crash' } });
+    const run = await simulator.runHook(charm, 'config-changed');
+    expect(run.exitCode).to.equal(1);
+    expect(texts(run.statuses).at(-1)).to.equal('blocked: Hook failed: see juju debug-log');
+    expect(run.logs.find((l) => l.level === 'ERROR')?.message).to.match(
+      /config-changed hook failed.*Error: disk full\n {4}at /s,
+    );
+  });
+
+  it('skips update-status after a successful reconcile (no status-set), a Blocked unit staying Blocked', async () => {
+    simulator = await HookToolsSimulator.create({ config: { mode: 'blocked' } });
+    const first = await simulator.runHook(charm, 'config-changed');
+    expect(texts(first.statuses).at(-1)).to.equal('blocked: Set "port"');
+    const quiet = await simulator.runHook(charm, 'update-status');
+    expect(quiet.exitCode).to.equal(0);
+    expect(quiet.statuses).to.deep.equal([]);
+    expect(quiet.calls.map((c) => c.tool)).to.deep.equal(['state-get', 'juju-log']);
+    expect(String(await simulator.status())).to.equal('blocked: Set "port"');
+  });
+
+  it('runs update-status after a failed reconcile, and every time with updateStatus: "always"', async () => {
+    simulator = await HookToolsSimulator.create({ config: { mode: 'crash' } });
+    await simulator.runHook(charm, 'config-changed');
+    await simulator.setConfig({ mode: 'ok' });
+    const retried = await simulator.runHook(charm, 'update-status');
+    expect(texts(retried.statuses)).to.deep.equal([
+      'maintenance: Reconciling on update-status',
+      'active: Serving',
+    ]);
+    const skipped = await simulator.runHook(charm, 'update-status');
+    expect(skipped.statuses).to.deep.equal([]);
+  });
+
+  it('runs update-status when state-get fails, and logs why: a skip needs a known-good flag', async () => {
+    simulator = await HookToolsSimulator.create({ state: { 'charms-contextual-status.reconciled': 'true' } });
+    await simulator.failNext('state-get', { stderr: 'ERROR connection is shut down' });
+    const run = await simulator.runHook(charm, 'update-status');
+    expect(texts(run.statuses)).to.deep.equal([
+      'maintenance: Reconciling on update-status',
+      'active: Serving',
+    ]);
+    expect(
+      run.logs.some((l) => l.level === 'ERROR' && l.message.includes('connection is shut down')),
+    ).to.equal(true);
+  });
+
+  it("still publishes the hook's status when state-set and is-leader fail, logging both", async () => {
+    simulator = await HookToolsSimulator.create({ leader: true });
+    await simulator.failNext('state-set');
+    await simulator.failNext('is-leader');
+    const run = await simulator.runHook(charm, 'config-changed');
+    expect(run.exitCode).to.equal(0);
+    expect(texts(run.statuses).at(-1)).to.equal('active: Serving');
+    const errors = run.logs.filter((l) => l.level === 'ERROR').map((l) => l.message);
+    expect(errors.join('\n')).to.match(/could not record whether this unit is reconciled/);
+    expect(errors.join('\n')).to.match(/could not publish the application status/);
+  });
+
+  it("runs an action's handler in a context that leaves a Blocked unit Blocked", async () => {
+    simulator = await HookToolsSimulator.create({ unitStatus: new BlockedStatus('Add a database') });
+    const run = await simulator.runAction(charm, 'restart');
+    expect(run).to.deep.include({ exitCode: 0, failed: false });
+    expect(run.results).to.deep.equal({ restarted: 'true' });
+    expect(texts(run.statuses)).to.deep.equal(['maintenance: Restarting', 'blocked: Add a database']);
+    expect(String(await simulator.status())).to.equal('blocked: Add a database');
+  });
+
+  it('fails an action whose handler throws with action-fail, leaving the status as it found it', async () => {
+    simulator = await HookToolsSimulator.create({ unitStatus: new BlockedStatus('Add a database') });
+    const run = await simulator.runAction(charm, 'explode');
+    expect(run).to.deep.include({ failed: true, message: 'action exploded' });
+    expect(run.statuses).to.deep.equal([]);
+    expect(String(await simulator.status())).to.equal('blocked: Add a database');
+  });
+
+  it('fails an action with no handler, naming the handlers there are', async () => {
+    simulator = await HookToolsSimulator.create();
+    const run = await simulator.runAction(charm, 'backup');
+    expect(run).to.deep.include({
+      failed: true,
+      message: 'this charm has no handler for the backup action: it handles restart, explode',
+    });
+  });
+
+  it('leaves restricted hooks alone: nothing runs, nothing is written', async () => {
+    simulator = await HookToolsSimulator.create();
+    for (const hook of ['collect-metrics', 'meter-status-changed']) {
+      const run = await simulator.runHook(charm, hook);
+      expect(run).to.deep.include({ exitCode: 0, calls: [] });
+    }
+  });
+});
+
+describe('reconcile(), refused', () => {
+  it('outside a hook: a TypeError that says so', async () => {
+    const caught = await reconcile(() => undefined, { env: {} }).catch((error: unknown) => error);
+    expect(caught).to.be.instanceOf(TypeError);
+    expect(String(caught)).to.match(
+      /reconcile\(\) runs inside a Juju hook or action, and neither JUJU_DISPATCH_PATH nor JUJU_ACTION_NAME is set/,
+    );
+  });
+
+  it('unknown options, actions that are not functions, an updateStatus it does not know', async () => {
+    const env = { JUJU_DISPATCH_PATH: 'hooks/install' };
+    const refused = (options: object) =>
+      reconcile(() => undefined, { env, ...options }).catch((e: unknown) => String(e));
+    expect(await refused({ exitstatus: 1 })).to.match(
+      /reconcile\(\) options has an unknown option "exitstatus"/,
+    );
+    expect(await refused({ actions: { restart: 'restart.sh' } })).to.match(
+      /option actions must be an object of action names to handler functions/,
+    );
+    expect(await refused({ updateStatus: 'never' })).to.equal(
+      'TypeError: reconcile() options option updateStatus must be "skip-when-reconciled" or "always", got a string ("never")',
+    );
+    expect(await reconcile('fn' as unknown as () => void).catch((e: unknown) => String(e))).to.match(
+      /needs the charm's reconcile function/,
+    );
+  });
+});
