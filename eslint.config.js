@@ -3,7 +3,17 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'docs/', 'coverage/', 'examples/webapp/dist/', 'node_modules/', '.readme-check/'] },
+  {
+    ignores: [
+      'dist/',
+      'docs/',
+      'coverage/',
+      'examples/webapp/dist/',
+      'examples/webapp/node_modules/',
+      'node_modules/',
+      '.readme-check/',
+    ],
+  },
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,
   {

@@ -1,16 +1,21 @@
-// The charm's entry point: `dispatch` runs this once per hook, in a new process.
+// The charm's entry point: `dispatch` runs this once per hook or action, in a new process.
+// One reconcile function converges the unit on its configuration and relations, whatever the
+// hook; reconcile() runs it in a status context, logs to `juju debug-log`, skips quiet
+// update-status hooks, and routes actions to their handlers.
 import * as status from 'charms-contextual-status';
 
 import { DatabaseRequirer } from './database.js';
-import { config } from './hook-tools.js';
+import { actionSet, config } from './hook-tools.js';
 
-const hook = (process.env.JUJU_DISPATCH_PATH ?? 'hooks/unknown').replace(/^hooks\//, '');
+let port: number | undefined;
 
-async function reconcile(port: number | undefined): Promise<void> {
+async function reconcileWebapp(hook: string): Promise<void> {
   if (hook === 'install') {
     status.add(new status.MaintenanceStatus('Installing packages'));
     await new Promise((resolve) => setTimeout(resolve, 30));
   }
+  const value = (await config()).port;
+  port = typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
   if (port === undefined) {
     status.add(new status.BlockedStatus('Set the "port" option: juju config webapp port=8080'));
     return;
@@ -21,23 +26,16 @@ async function reconcile(port: number | undefined): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-async function main(): Promise<void> {
-  // Every status event also lands in `juju debug-log`.
-  const detach = status.jujuLog(status.bus, { levels: { open: false } });
-  try {
-    const { port } = await config();
-    const valid = typeof port === 'number' && Number.isInteger(port) && port > 0 ? port : undefined;
-    await status.context(new status.HookToolUnit(), () => reconcile(valid), {
-      exitStatus: new status.ActiveStatus(valid === undefined ? 'Ready' : `Serving on :${String(valid)}`),
-      errorStatus: new status.BlockedStatus(`The ${hook} hook failed: see juju debug-log`),
-    });
-  } catch (error) {
-    // A ReconcilerError is an expected condition, already reported as a status: the hook
-    // succeeds, and Juju runs the next one. Anything else fails the hook.
-    if (!(error instanceof status.ReconcilerError)) throw error;
-  } finally {
-    await detach();
-  }
+/** The `restart` action: shows progress, and leaves the unit's status as it found it. */
+async function restart(): Promise<void> {
+  status.add(new status.MaintenanceStatus('Restarting the web server'));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await actionSet({ restarted: 'true' });
 }
 
-await main();
+await status.reconcile(reconcileWebapp, {
+  exitStatus: () => new status.ActiveStatus(`Serving on :${String(port)}`),
+  errorStatus: new status.BlockedStatus('A hook failed: see juju debug-log'),
+  application: true,
+  actions: { restart },
+});

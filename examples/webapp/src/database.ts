@@ -3,7 +3,7 @@
 // onError turns into a status.
 import * as status from 'charms-contextual-status';
 
-import { relationData, relationIds } from './hook-tools.js';
+import { relationData, relationIds, relationUnits } from './hook-tools.js';
 
 /** The database refused the connection: worth waiting for, not worth failing the hook. */
 export class ConnectionRefused extends Error {
@@ -28,7 +28,8 @@ export class DatabaseRequirer {
       status.add(new status.BlockedStatus('Add a database: juju integrate webapp postgresql'));
       return undefined;
     }
-    const data = await relationData(id, 'postgresql/0');
+    const [unit] = await relationUnits(id);
+    const data = unit === undefined ? {} : await relationData(id, unit);
     if (data.endpoint === undefined) {
       status.add(new status.WaitingStatus('Waiting for the database to share its endpoint'));
       return undefined;

@@ -1,5 +1,5 @@
-// The few hook tools this charm reads its world with. A charm framework would provide these;
-// the status library only needs status-set and juju-log, which it runs itself.
+// The few hook tools this charm reads its world with, beyond the status ones the library runs
+// itself. A charm framework would provide these.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -20,7 +20,20 @@ export function relationIds(endpoint: string): Promise<string[]> {
   return json('relation-ids', endpoint);
 }
 
-/** What `member` (a unit or application) has shared on relation `id`. */
-export async function relationData(id: string, member: string): Promise<Record<string, string>> {
-  return (await json<Record<string, string> | null>('relation-get', '-r', id, '-', member)) ?? {};
+/** The remote units on relation `id`, such as `['postgresql/0']`. */
+export function relationUnits(id: string): Promise<string[]> {
+  return json('relation-list', '-r', id);
+}
+
+/** What `unit` has shared on relation `id`. */
+export async function relationData(id: string, unit: string): Promise<Record<string, string>> {
+  return (await json<Record<string, string> | null>('relation-get', '-r', id, '-', unit)) ?? {};
+}
+
+/** Sets the results of the running action. */
+export async function actionSet(results: Record<string, string>): Promise<void> {
+  await run(
+    'action-set',
+    Object.entries(results).map(([key, value]) => `${key}=${value}`),
+  );
 }
