@@ -28,15 +28,15 @@ export interface OnErrorWrapper {
     context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => Return>,
   ): (this: This, ...args: Args) => Return;
   /**
-   * Decorates a class method under `experimentalDecorators: true`.
+   * Decorates a class method under `experimentalDecorators: true` (legacy decorators).
    *
-   * @typeParam D - the method's property descriptor.
+   * @typeParam M - the method's type, which the decorated method keeps.
    */
-  <D extends TypedPropertyDescriptor<(...args: never[]) => unknown>>(
+  <M extends (...args: never[]) => unknown>(
     target: object,
     key: string | symbol,
-    descriptor: D,
-  ): D;
+    descriptor: TypedPropertyDescriptor<M>,
+  ): TypedPropertyDescriptor<M>;
 }
 
 /**

@@ -1,17 +1,12 @@
-/**
- * What every copy of this package loaded in one process shares.
- *
- * A process can hold two copies: a CommonJS `require()` under a loader such as tsx beside the
- * ESM import, a bundle beside `node_modules`, two versions in a dependency tree. Each copy
- * would otherwise have its own default bus and its own async scope, and a status added through
- * one would reach no context opened through the other, with only a warning to show for it. So
- * each shared thing is made once, by whichever copy asks first, and kept on `globalThis` under
- * a `Symbol.for` key. The key names the registry's major version: a copy whose shared things
- * have another shape keeps its own entry.
- *
- * @module
- * @internal
- */
+// What every copy of this package loaded in one process shares.
+//
+// A process can hold two copies: a CommonJS `require()` under a loader such as tsx beside the
+// ESM import, a bundle beside `node_modules`, two versions in a dependency tree. Each copy
+// would otherwise have its own default bus and its own async scope, and a status added through
+// one would reach no context opened through the other, with only a warning to show for it. So
+// each shared thing is made once, by whichever copy asks first, and kept on `globalThis` under
+// a `Symbol.for` key. The key names the registry's major version: a copy whose shared things
+// have another shape keeps its own entry.
 
 const KEY: unique symbol = Symbol.for('charms-contextual-status/registry@1') as never;
 

@@ -2,14 +2,19 @@
 // Node (import and require) and type-checked by a strict TypeScript project.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '..');
-const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+/** TypeScript 6.0 (what typescript-eslint and typedoc support) and 7 (the native compiler, typescript@latest). */
+const compilers = {
+  'TypeScript 6.0': join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+  'TypeScript 7': join(root, 'node_modules', 'typescript-7', 'bin', 'tsc'),
+};
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 describe('the packed package', function () {
@@ -88,17 +93,19 @@ import('charms-contextual-status').then(async (esm) => {
     expect(JSON.parse(stdout)).to.deep.equal([true, 'blocked: one copy']);
   });
 
-  for (const lib of [undefined, ['esnext']]) {
-    it(`type-checks in a strict nodenext project${lib ? ' with lib esnext' : ' with the default lib'}`, async () => {
-      await writeFile(
-        join(project, 'charm.ts'),
-        `import * as status from 'charms-contextual-status';
+  for (const [compiler, tsc] of Object.entries(compilers)) {
+    for (const lib of [undefined, ['esnext']]) {
+      it(`type-checks in a strict nodenext project under ${compiler}${lib ? ' with lib esnext' : ' with the default lib'}`, async () => {
+        await writeFile(
+          join(project, 'charm.ts'),
+          `import * as status from 'charms-contextual-status';
 import { HookToolsSimulator } from 'charms-contextual-status/testing';
 const unit: status.Unit = new status.MemoryUnit();
 export const ready: Promise<number> = status.context(unit, () => {
   status.add(new status.BlockedStatus('Add a database'));
   return 1;
 }, { exitStatus: new status.ActiveStatus('Serving') });
+export const outcome: Promise<status.ReconcileOutcome> = status.reconcile(() => undefined, { application: true });
 ${
   lib
     ? `export async function scoped(): Promise<string> {
@@ -109,26 +116,110 @@ ${
     : ''
 }export const simulator: Promise<HookToolsSimulator> = HookToolsSimulator.create();
 `,
+        );
+        await writeFile(
+          join(project, 'tsconfig.json'),
+          JSON.stringify({ compilerOptions: strict(lib), files: ['charm.ts'] }),
+        );
+        const result = await run(process.execPath, [tsc, '-p', '.'], { cwd: project }).catch(
+          (error: unknown) => error,
+        );
+        expect(result).to.have.property('stdout', '');
+      });
+    }
+
+    it(`decorates methods under experimentalDecorators (legacy decorators) with ${compiler}, and runs`, async () => {
+      await writeFile(
+        join(project, 'legacy.ts'),
+        `import * as status from 'charms-contextual-status';
+class ConnectionRefused extends Error {}
+class Database {
+  @status.onError(new status.WaitingStatus('Waiting for the database'), ConnectionRefused)
+  async connect(): Promise<void> {
+    throw new ConnectionRefused('refused');
+  }
+}
+const unit = new status.MemoryUnit();
+const caught = await status.context(unit, () => new Database().connect()).catch((e: unknown) => e);
+console.log(JSON.stringify([caught instanceof status.ReconcilerError, String(unit.status)]));
+`,
       );
       const compilerOptions = {
-        target: 'ES2022',
-        module: 'nodenext',
-        moduleResolution: 'nodenext',
-        strict: true,
-        exactOptionalPropertyTypes: true,
-        noUncheckedIndexedAccess: true,
-        noEmit: true,
-        types: [],
-        ...(lib ? { lib } : {}),
+        ...strict(undefined),
+        noEmit: false,
+        experimentalDecorators: true,
+        outDir: 'out-legacy',
       };
       await writeFile(
         join(project, 'tsconfig.json'),
-        JSON.stringify({ compilerOptions, files: ['charm.ts'] }),
+        JSON.stringify({ compilerOptions, files: ['legacy.ts'] }),
       );
       const result = await run(process.execPath, [tsc, '-p', '.'], { cwd: project }).catch(
         (error: unknown) => error,
       );
       expect(result).to.have.property('stdout', '');
+      await writeFile(join(project, 'out-legacy', 'package.json'), '{"type":"module"}');
+      const { stdout } = await run(process.execPath, [join('out-legacy', 'legacy.js')], { cwd: project });
+      expect(JSON.parse(stdout)).to.deep.equal([true, 'waiting: Waiting for the database']);
     });
   }
+
+  it('publishes the public API only in its .d.ts files: no internal member, symbol or helper', async () => {
+    const dist = join(project, 'node_modules', 'charms-contextual-status', 'dist');
+    const files = (await readdir(dist, { recursive: true })).filter((f) => f.endsWith('.d.ts'));
+    const text = (await Promise.all(files.map((f) => readFile(join(dist, f), 'utf8')))).join('\n');
+    const leaks = [
+      /@internal/,
+      /\bsequence\b/,
+      /\bContextHost\b/,
+      /\breceive\(/,
+      /\breleased\(/,
+      /\bannounce\(/,
+      /\bWriteQueue\b/,
+      /\bReach\b/,
+      /\bLogSink\b/,
+      /\bshared\(/,
+      /\bcheckOptions\b/,
+      /static create\(bus/,
+    ];
+    for (const leak of leaks) expect(text, String(leak)).not.to.match(leak);
+    expect(text).to.include('private constructor();');
+  });
+
+  it('a CommonJS file that require()s it under tsx meets the ESM copy on one bus and one scope', async function () {
+    // Node 20 itself fails there ("request for './status.js' is not in cache"): require(esm)
+    // under a module loader works from Node 22 on, the lines CI runs this on.
+    if (Number(process.versions.node.split('.')[0]) < 22) this.skip();
+    await writeFile(
+      join(project, 'under-tsx.cts'),
+      `const required = require('charms-contextual-status');
+import('charms-contextual-status').then(async (imported) => {
+  const unit = new imported.MemoryUnit();
+  await imported.context(unit, async () => {
+    await Promise.resolve();
+    required.add(new required.WaitingStatus('through require'));
+  });
+  console.log(JSON.stringify([required.bus === imported.bus, required.StatusBus === imported.StatusBus, String(unit.status)]));
 });
+`,
+    );
+    const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+    const { stdout } = await run(process.execPath, ['--import', tsx, 'under-tsx.cts'], { cwd: project });
+    const [sameBus, , final] = JSON.parse(stdout) as [boolean, boolean, string];
+    expect([sameBus, final]).to.deep.equal([true, 'waiting: through require']);
+  });
+});
+
+function strict(lib: string[] | undefined): Record<string, unknown> {
+  return {
+    target: 'ES2022',
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    noEmit: true,
+    types: [],
+    ...(lib ? { lib } : {}),
+  };
+}
