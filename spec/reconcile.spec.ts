@@ -2,7 +2,17 @@
 // Juju starts it, against the simulator's hook tools.
 import { expect } from 'chai';
 
-import { BlockedStatus, reconcile } from '../lib/index.js';
+import sinon from 'sinon';
+
+import {
+  ActiveStatus,
+  BlockedStatus,
+  MaintenanceStatus,
+  ReconcilerError,
+  StatusBus,
+  WaitingStatus,
+  reconcile,
+} from '../lib/index.js';
 import { HookToolsSimulator } from '../lib/testing/index.js';
 
 const charm = new URL('./support/reconcile-charm', import.meta.url).pathname;
@@ -167,6 +177,155 @@ describe('reconcile(), refused', () => {
     );
     expect(await reconcile('fn' as unknown as () => void).catch((e: unknown) => String(e))).to.match(
       /needs the charm's reconcile function/,
+    );
+  });
+});
+
+describe('reconcile(), its outcome (in process, with the hook environment given)', function () {
+  this.timeout(30_000);
+  let simulator: HookToolsSimulator;
+  let bus: StatusBus;
+  let exitCode: typeof process.exitCode;
+  let hooks = 0;
+  beforeEach(async () => {
+    simulator = await HookToolsSimulator.create({ leader: true });
+    bus = new StatusBus();
+    exitCode = process.exitCode;
+  });
+  afterEach(async () => {
+    process.exitCode = exitCode;
+    await simulator.cleanup();
+  });
+  const env = (dispatch: string, extra: Record<string, string> = {}): Record<string, string> => {
+    hooks += 1;
+    return {
+      ...simulator.env,
+      JUJU_DISPATCH_PATH: dispatch,
+      JUJU_CONTEXT_ID: `in-process-${String(hooks)}`,
+      ...extra,
+    };
+  };
+
+  it('a hook: kind "hook", the status published, no error; the unit is then reconciled', async () => {
+    const outcome = await reconcile(
+      () => {
+        bus.add(new MaintenanceStatus('m'));
+      },
+      {
+        bus,
+        env: env('hooks/install'),
+        application: true,
+      },
+    );
+    expect(outcome).to.deep.equal({ hook: 'install', kind: 'hook', status: new ActiveStatus('Ready') });
+    expect(await simulator.state()).to.deep.equal({ 'charms-contextual-status.reconciled': 'true' });
+    expect(String(await simulator.status({ application: true }))).to.equal('active: Ready');
+    const skipped = await reconcile(() => undefined, { bus, env: env('hooks/update-status') });
+    expect(skipped).to.deep.equal({ hook: 'update-status', kind: 'skipped' });
+    const always = await reconcile(() => undefined, {
+      bus,
+      env: env('hooks/update-status'),
+      updateStatus: 'always',
+    });
+    expect(always.kind).to.equal('hook');
+  });
+
+  it('a ReconcilerError: in the outcome, exit code untouched, the unit no longer reconciled', async () => {
+    const waiting = new WaitingStatus('Waiting for the database');
+    const connect = bus.onError(waiting)(() => {
+      throw new Error('refused');
+    });
+    const outcome = await reconcile(() => connect(), { bus, env: env('hooks/config-changed') });
+    expect(outcome.status).to.deep.equal(waiting);
+    expect(outcome.error).to.be.instanceOf(ReconcilerError);
+    expect(process.exitCode).to.equal(exitCode);
+    expect(await simulator.state()).to.deep.equal({});
+  });
+
+  it('any other error: in the outcome, errorStatus published, process.exitCode 1', async () => {
+    const failure = new Error('disk full');
+    const outcome = await reconcile(
+      () => {
+        throw failure;
+      },
+      { bus, env: env('hooks/config-changed'), errorStatus: new BlockedStatus('Failed') },
+    );
+    expect(outcome).to.deep.equal({
+      hook: 'config-changed',
+      kind: 'hook',
+      status: new BlockedStatus('Failed'),
+      error: failure,
+    });
+    expect(process.exitCode).to.equal(1);
+  });
+
+  it('an action: kind "action", its handler run, fn not called; JUJU_ACTION_NAME alone names it', async () => {
+    const fn = sinon.spy();
+    const handler = sinon.spy((_action: string) => {
+      bus.add(new MaintenanceStatus('Restarting'));
+    });
+    await simulator.cleanup();
+    simulator = await HookToolsSimulator.create({ unitStatus: new BlockedStatus('Add a database') });
+    const id = 'action-in-process';
+    const outcome = await reconcile(fn, {
+      bus,
+      env: { ...simulator.env, JUJU_ACTION_NAME: 'restart', JUJU_CONTEXT_ID: id },
+      actions: { restart: handler },
+    });
+    sinon.assert.notCalled(fn);
+    sinon.assert.calledOnceWithExactly(handler, 'restart');
+    expect(outcome).to.deep.equal({
+      hook: 'restart',
+      kind: 'action',
+      status: new BlockedStatus('Add a database'),
+    });
+  });
+
+  it('logs nothing of the bus with log: false, yet still logs its own failures', async () => {
+    await simulator.failNext('state-get', { stderr: 'ERROR no state' });
+    await reconcile(
+      () => {
+        bus.add(new MaintenanceStatus('quiet'));
+      },
+      {
+        bus,
+        env: env('hooks/update-status'),
+        log: false,
+      },
+    );
+    const logs = await simulator.logs();
+    expect(logs.map((l) => l.level)).to.deep.equal(['ERROR']);
+    expect(logs[0]?.message).to.match(/could not read whether this unit is reconciled/);
+  });
+
+  it('takes jujuLog options for its log, and refuses bad ones', async () => {
+    await reconcile(
+      () => {
+        bus.add(new MaintenanceStatus('m'));
+      },
+      {
+        bus,
+        env: env('hooks/install'),
+        log: { levels: { maintenance: 'DEBUG', open: false, resolved: false } },
+      },
+    );
+    expect(await simulator.logs()).to.deep.equal([{ level: 'DEBUG', message: 'status: maintenance: m' }]);
+    const refused = await reconcile(() => undefined, {
+      bus,
+      env: env('hooks/install'),
+      log: { level: 'x' } as object,
+    }).catch((e: unknown) => String(e));
+    expect(refused).to.equal(
+      'TypeError: reconcile() log option has an unknown option "level": expected levels, env, timeoutMs',
+    );
+  });
+
+  it('refuses a JUJU_DISPATCH_PATH it cannot read', async () => {
+    const caught = await reconcile(() => undefined, { env: { JUJU_DISPATCH_PATH: 'nonsense' } }).catch(
+      (e: unknown) => String(e),
+    );
+    expect(caught).to.match(
+      /cannot tell the hook from JUJU_DISPATCH_PATH="nonsense": expected hooks\/<name> or actions\/<name>/,
     );
   });
 });
