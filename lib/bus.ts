@@ -346,9 +346,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
   }
 
   #deliver(status: SettableStatus, contexts: readonly StatusContext[]): void {
-    // An indexed loop: for-of would allocate an iterator on every add.
-    // eslint-disable-next-line @typescript-eslint/prefer-for-of
-    for (let i = 0; i < contexts.length; i += 1) contexts[i]?.receive(status);
+    for (const context of contexts) context.receive(status);
     (this.emit as EmitStatus)(status.name, status, contexts);
   }
 

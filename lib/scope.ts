@@ -97,11 +97,6 @@ export class Reach<C extends Scoped> {
     const frame = this.#frame(from);
     if (frame === undefined) return NONE;
     const contexts = frame.contexts as readonly C[];
-    // An indexed loop: no iterator on the add() path.
-    // eslint-disable-next-line @typescript-eslint/prefer-for-of
-    for (let i = 0; i < contexts.length; i += 1) {
-      if (contexts[i]?.closed === true) return Object.freeze(contexts.filter((c) => !c.closed));
-    }
-    return contexts;
+    return contexts.some((c) => c.closed) ? Object.freeze(contexts.filter((c) => !c.closed)) : contexts;
   }
 }

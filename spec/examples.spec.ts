@@ -35,7 +35,20 @@ describe('npm run example', function () {
       else if (row.length === 2) current.statuses.push(`${row[0] ?? ''}: ${row[1] ?? ''}`);
       else if (row[2] === '(unchanged)') current.statuses.push('(unchanged)');
     }
-    expect(steps, stdout).to.deep.equal([
+    // Progress between the first and the last status may be coalesced away, depending on how
+    // fast the tools answer: each step is read as its first and last status, and what came
+    // between must be progress.
+    for (const { statuses } of steps) {
+      expect(
+        statuses.slice(1, -1).every((s) => s.startsWith('maintenance: ')),
+        stdout,
+      ).to.equal(true);
+    }
+    const ends = steps.map(({ step, statuses }) => ({
+      step,
+      statuses: statuses.length > 2 ? [statuses[0], statuses.at(-1)] : statuses,
+    }));
+    expect(ends, stdout).to.deep.equal([
       {
         step: 'install',
         statuses: [

@@ -1,0 +1,171 @@
+// The hot path, side by side with a bare eventemitter3 emit in one process: what an add(),
+// a write-through and a whole context cost, what one context keeps, and how opening and
+// closing scale with the number of contexts open.
+import { EventEmitter } from 'eventemitter3';
+
+import {
+  BlockedStatus,
+  MaintenanceStatus,
+  StatusBus,
+  type StatusBase,
+  type Unit,
+} from 'charms-contextual-status';
+
+import { record } from './figures.js';
+
+const SECTION = 'the hot path (ratios to a bare eventemitter3 emit to one listener)';
+const blocked = new BlockedStatus('Add a database');
+const maintenance = new MaintenanceStatus('Installing');
+
+/** ns per iteration of `loop(n)`. */
+function nsPerOp(n: number, loop: (n: number) => void): number {
+  const start = process.hrtime.bigint();
+  loop(n);
+  return Number(process.hrtime.bigint() - start) / n;
+}
+
+/** A synchronous unit that keeps only its last status: writes cost what the library costs. */
+function lastOnly(): Unit & { last: StatusBase | undefined } {
+  return {
+    last: undefined,
+    setStatus(status) {
+      this.last = status;
+    },
+  };
+}
+
+const loopAdd =
+  (target: StatusBus, status: StatusBase) =>
+  (n: number): void => {
+    for (let i = 0; i < n; i += 1) target.add(status);
+  };
+
+/** One round of every micro figure, `size` operations each. */
+export async function round(size: number, contexts: number): Promise<void> {
+  // The limit: a bare eventemitter3 emit to one listener that keeps the first value.
+  const emitter = new EventEmitter<{ blocked: (status: BlockedStatus) => void }>();
+  let kept: BlockedStatus | undefined;
+  emitter.on('blocked', (status) => {
+    kept ??= status;
+  });
+  const limit = nsPerOp(size, (n) => {
+    for (let i = 0; i < n; i += 1) emitter.emit('blocked', blocked);
+  });
+  if (kept === undefined) throw new Error("the limit's listener never ran");
+  record(SECTION, 'bare eventemitter3 emit (the limit)', 'ns', limit);
+
+  const bus = new StatusBus();
+  const opened = bus.open(lastOnly());
+  record(SECTION, 'add(blocked), open() context', '×', nsPerOp(size, loopAdd(bus, blocked)) / limit, {
+    target: '≤ 2.5×',
+    limit: 2.5,
+    compare: 'Python: 239 ns',
+  });
+  await opened.close();
+  await bus.context(lastOnly(), () => {
+    record(SECTION, 'add(blocked), context() body', '×', nsPerOp(size, loopAdd(bus, blocked)) / limit, {
+      target: '≤ 2.5×',
+      limit: 2.5,
+    });
+  });
+
+  const logged = new StatusBus();
+  let lines = 0;
+  logged.on('blocked', () => {
+    lines += 1;
+  });
+  await logged.context(lastOnly(), () => {
+    record(SECTION, '+ 1 listener, context() body', '×', nsPerOp(size, loopAdd(logged, blocked)) / limit, {
+      target: '≤ 3.0×',
+      limit: 3,
+    });
+  });
+  if (lines === 0) throw new Error('the logging listener never ran');
+
+  const unit = lastOnly();
+  await bus.context(unit, () => {
+    record(SECTION, 'add(maintenance) → sync unit', '×', nsPerOp(size, loopAdd(bus, maintenance)) / limit, {
+      target: '≤ 5.0×',
+      limit: 5,
+      compare: 'Python: 2.4 µs',
+    });
+  });
+  if (unit.last?.name !== 'active') throw new Error('the context did not close');
+
+  const quiet = new StatusBus();
+  quiet.on('warning', () => undefined);
+  const whole = lastOnly();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < contexts; i += 1) {
+    await quiet.context(whole, () => {
+      quiet.add(blocked);
+    });
+  }
+  record(
+    SECTION,
+    'context(unit, body) with one add',
+    'µs',
+    Number(process.hrtime.bigint() - start) / contexts / 1000,
+    {
+      target: '< 2 µs',
+      limit: 2,
+      strict: true,
+      compare: 'Python: 7.2 µs',
+    },
+  );
+}
+
+/** µs per context to open `count` contexts with open() and close them all. */
+async function openClose(count: number): Promise<number> {
+  const bus = new StatusBus();
+  bus.on('warning', () => undefined); // each open() after the first warns: already in a context
+  const unit = lastOnly();
+  const start = process.hrtime.bigint();
+  const contexts = Array.from({ length: count }, () => bus.open(unit));
+  await Promise.all(contexts.map((c) => c.close()));
+  return Number(process.hrtime.bigint() - start) / count / 1000;
+}
+
+/** Opening and closing N contexts: time per context at the large size over the small one. */
+export async function scaling(small: number, large: number): Promise<void> {
+  await openClose(small); // warm
+  const ratio = (await openClose(large)) / (await openClose(small));
+  record(
+    SECTION,
+    `open()+close() per context, ${String(large / 1000)}k over ${String(small / 1000)}k open`,
+    '×',
+    ratio,
+    {
+      target: '≤ 2×',
+      limit: 2,
+    },
+  );
+}
+
+/** Heap kept by one context after `adds` blocked adds of distinct messages: its conditions are bounded. */
+export async function retained(adds: number): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run the benchmark with node --expose-gc');
+  const bus = new StatusBus();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  let after = before;
+  await bus.context(lastOnly(), () => {
+    for (let i = 0; i < adds; i += 1) bus.add(new BlockedStatus(`Add database ${String(i)}`));
+    gc();
+    after = process.memoryUsage().heapUsed;
+  });
+  // May come out below zero: the collector freed more than the context kept.
+  record(
+    SECTION,
+    `heap kept by a context, ${String(adds / 1e6)}M distinct blocked adds`,
+    'KiB',
+    (after - before) / 1024,
+    {
+      target: '< 1024 KiB',
+      limit: 1024,
+      strict: true,
+      compare: 'Python: 88 MB',
+    },
+  );
+}

@@ -1,0 +1,188 @@
+// What users feel: a whole hook of the example charm, started through its dispatch as Juju
+// starts it, against fast fake hook tools (a few lines of shell that record their arguments,
+// as Juju's real tools are a small compiled client), side by side with its floors: a bare
+// Node start, and a Node script with no library making the same tool calls.
+import { build, type Plugin } from 'esbuild';
+import { execFile } from 'node:child_process';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+
+import { bundleOptions } from '../examples/webapp/build.mjs';
+import { median, record } from './figures.js';
+import { cleanEnv } from './juju.js';
+
+const SECTION = 'whole hooks of the example charm (fast fake hook tools)';
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist', 'index.js');
+const TOOLS = [
+  'status-set',
+  'status-get',
+  'juju-log',
+  'is-leader',
+  'config-get',
+  'relation-ids',
+  'relation-list',
+  'relation-get',
+  'state-get',
+  'state-set',
+];
+
+/** One shell script for every tool: records `tool args…` and answers what the charm reads. */
+const FAKE = `#!/bin/sh
+tool=$(basename "$0")
+printf '%s\\n' "$tool $*" >> "$FAKE_TOOLS_LOG"
+case "$tool" in
+  config-get) echo '{"port":8080}' ;;
+  relation-ids) echo '["database:1"]' ;;
+  relation-list) echo '["postgresql/0"]' ;;
+  relation-get) echo '{"endpoint":"10.0.0.7:5432","ready":"true"}' ;;
+  is-leader) echo true ;;
+  state-get) cat "$FAKE_TOOLS_STATE" 2>/dev/null ;;
+  state-set) case "$1" in *=true) echo true > "$FAKE_TOOLS_STATE" ;; *) : > "$FAKE_TOOLS_STATE" ;; esac ;;
+esac
+`;
+
+/** Prints the peak RSS of any Node process it is preloaded into, on stderr, at exit. */
+const RSS = `process.on('exit', () => process.stderr.write(\`maxrss \${String(process.resourceUsage().maxRSS)}\\n\`));\n`;
+
+/** Where the RSS probe is written, once per run. */
+let probe = '';
+
+interface Timing {
+  ms: number;
+  rssMiB: number;
+}
+
+async function timed(
+  times: number,
+  file: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<Timing> {
+  const samples: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < times; i += 1) {
+    const start = process.hrtime.bigint();
+    const { stderr } = await run(file, args, {
+      env: { ...env, NODE_OPTIONS: `--import=${probe}` },
+      cwd: env.JUJU_CHARM_DIR,
+    });
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const kib = /maxrss (\d+)/.exec(stderr)?.[1];
+    if (kib !== undefined) rss.push(Number(kib) / 1024);
+  }
+  return { ms: median(samples), rssMiB: median(rss) };
+}
+
+/** Leaves `charms-contextual-status` to be loaded from the built package, file by file. */
+const unbundled: Plugin = {
+  name: 'package-unbundled',
+  setup(context) {
+    context.onResolve({ filter: /^charms-contextual-status$/ }, () => ({
+      path: pathToFileURL(dist).href,
+      external: true,
+    }));
+  },
+};
+
+export async function hooks(times: number): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'ccs-bench-hooks-'));
+  try {
+    probe = pathToFileURL(join(work, 'rss.mjs')).href;
+    await writeFile(join(work, 'rss.mjs'), RSS);
+    const bin = join(work, 'bin');
+    await mkdir(bin);
+    await writeFile(join(bin, 'fake-tool'), FAKE);
+    await chmod(join(bin, 'fake-tool'), 0o755);
+    for (const tool of TOOLS) await symlink('fake-tool', join(bin, tool));
+    const charms = { bundled: join(work, 'bundled'), unbundled: join(work, 'unbundled') };
+    for (const [kind, dir] of Object.entries(charms)) {
+      await mkdir(join(dir, 'dist'), { recursive: true });
+      await copyFile(join(root, 'examples', 'webapp', 'dispatch'), join(dir, 'dispatch'));
+      await chmod(join(dir, 'dispatch'), 0o755);
+      const options = bundleOptions(kind === 'bundled' ? { 'charms-contextual-status': dist } : {});
+      await build({
+        ...options,
+        outfile: join(dir, 'dist', 'charm.mjs'),
+        ...(kind === 'unbundled' ? { plugins: [unbundled] } : {}),
+      });
+    }
+    const log = join(work, 'calls.log');
+    const state = join(work, 'state');
+    const env = (charm: string, hook: string): Record<string, string | undefined> => ({
+      ...cleanEnv(process.env),
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
+      JUJU_CHARM_DIR: charm,
+      JUJU_DISPATCH_PATH: `hooks/${hook}`,
+      JUJU_UNIT_NAME: 'webapp/0',
+      FAKE_TOOLS_LOG: log,
+      FAKE_TOOLS_STATE: state,
+    });
+    const bare = await timed(times, process.execPath, ['-e', '0'], env(work, 'none'));
+    record(SECTION, 'node -e 0, beside the hooks', 'ms', bare.ms, {
+      compare: `peak RSS ${bare.rssMiB.toFixed(0)} MiB`,
+    });
+
+    for (const hook of ['update-status', 'config-changed']) {
+      // update-status is quiet only once the unit is reconciled: the flag a config-changed leaves.
+      await writeFile(state, hook === 'update-status' ? 'true\n' : '');
+      await writeFile(log, '');
+      const bundled = await timed(times, join(charms.bundled, 'dispatch'), [], env(charms.bundled, hook));
+      const lines = (await readFile(log, 'utf8')).trim().split('\n');
+      const calls = lines.slice(0, lines.length / times).map((line) => line.split(' '));
+      const unbundledHook = await timed(
+        times,
+        join(charms.unbundled, 'dispatch'),
+        [],
+        env(charms.unbundled, hook),
+      );
+      // The floor: the same tool calls, one after another, from a script with no library.
+      const script = join(work, `${hook}-floor.mjs`);
+      await writeFile(
+        script,
+        `import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+const run = promisify(execFile);
+for (const [tool, ...args] of ${JSON.stringify(calls)}) await run(tool, args);
+`,
+      );
+      const floor = await timed(times, process.execPath, [script], env(work, hook));
+      record(SECTION, `${hook}: no-library script, same calls`, 'ms', floor.ms, {
+        compare: `peak RSS ${floor.rssMiB.toFixed(0)} MiB`,
+      });
+      record(SECTION, `${hook}: bundled charm`, '× no-library', bundled.ms / floor.ms, {
+        target: '≤ 1.2×',
+        limit: 1.2,
+        compare: `${bundled.ms.toFixed(0)} ms, peak RSS ${bundled.rssMiB.toFixed(0)} MiB`,
+      });
+      record(SECTION, `${hook}: unbundled charm`, '× no-library', unbundledHook.ms / floor.ms, {
+        compare: `${unbundledHook.ms.toFixed(0)} ms, peak RSS ${unbundledHook.rssMiB.toFixed(0)} MiB`,
+      });
+      const byTool = new Map<string, number>();
+      for (const [tool] of calls) byTool.set(tool ?? '', (byTool.get(tool ?? '') ?? 0) + 1);
+      record(SECTION, `${hook}: hook-tool calls`, 'calls', calls.length, {
+        compare: [...byTool].map(([tool, count]) => `${tool} ${String(count)}`).join(', '),
+      });
+    }
+
+    const oneContext = join(work, 'one-context.mjs');
+    await writeFile(
+      oneContext,
+      `import * as status from ${JSON.stringify(pathToFileURL(dist).href)};
+await status.context(new status.MemoryUnit(), () => status.add(new status.MaintenanceStatus('Installing')));
+`,
+    );
+    const imported = await timed(times, process.execPath, [oneContext], env(work, 'none'));
+    record(SECTION, 'import the package, run one context', '× node -e 0', imported.ms / bare.ms, {
+      target: '≤ 1.5×',
+      limit: 1.5,
+      compare: `${imported.ms.toFixed(0)} ms, peak RSS ${imported.rssMiB.toFixed(0)} MiB`,
+    });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
