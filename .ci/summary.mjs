@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 const [file, label] = process.argv.slice(2);
 const report = JSON.parse(readFileSync(file, 'utf8'));
 for (const test of report.failures) {
-  console.log(`\nFAILED${label ? ` on ${label}` : ''}: ${test.fullTitle}\n${test.err.stack ?? test.err.message ?? ''}`);
+  console.log(
+    `\nFAILED${label ? ` on ${label}` : ''}: ${test.fullTitle}\n${test.err.stack ?? test.err.message ?? ''}`,
+  );
 }
 if (label) {
   console.log(`${label}: ${report.stats.passes} passed, ${report.stats.failures} failed`);

@@ -128,11 +128,8 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
     this.#delivering = true;
     try {
       this.#deliver(value, contexts);
-      for (let i = 0; i < this.#backlog.length; i += 2) {
-        this.#deliver(this.#backlog[i] as SettableStatus, this.#backlog[i + 1] as readonly StatusContext[]);
-      }
+      if (this.#backlog.length > 0) this.#deliverBacklog();
     } finally {
-      this.#backlog.length = 0;
       this.#delivering = false;
     }
   }
@@ -318,7 +315,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
   /** Makes a context, warns if it nests in another, makes it reachable, emits `open`. */
   #open(unit: unknown, options: unknown, global = false): StatusContext {
     const context = StatusContext.create(this, unit, options);
-    const around = this.#reach.reached().length;
+    const around = this.#reach.count(); // not reached(): that would copy the open contexts each time
     if (around > 0) {
       this.warned(
         `already in a status context (${String(around)} open): opening another one anyway; both receive every status added`,
@@ -345,8 +342,23 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
     );
   }
 
+  /** Delivers the adds made while one was being delivered, and those they make, in order. */
+  #deliverBacklog(): void {
+    const backlog = this.#backlog;
+    try {
+      for (let i = 0; i < backlog.length; i += 2) {
+        this.#deliver(backlog[i] as SettableStatus, backlog[i + 1] as readonly StatusContext[]);
+      }
+    } finally {
+      backlog.length = 0;
+    }
+  }
+
   #deliver(status: SettableStatus, contexts: readonly StatusContext[]): void {
-    for (const context of contexts) context.receive(status);
+    // An indexed loop: for-of over this frozen array cost a third of an add() on Node 20
+    // (bench/core.ts, "add(blocked)": about 55 ns against 41 ns).
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of
+    for (let i = 0; i < contexts.length; i += 1) contexts[i]?.receive(status);
     (this.emit as EmitStatus)(status.name, status, contexts);
   }
 

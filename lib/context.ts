@@ -255,9 +255,7 @@ export class StatusContext {
     if (status.name === 'blocked' || status.name === 'waiting') {
       if (status.name === 'blocked') this.#blocked ??= status;
       else this.#waiting ??= status;
-      const conditions = this.#conditions;
-      if (conditions.length < MAX_CONDITIONS && !conditions.some((c) => c.equals(status)))
-        conditions.push(status);
+      this.#condition(status);
       return;
     }
     this.#beforeWrite();
@@ -271,6 +269,16 @@ export class StatusContext {
     } catch (error) {
       this.#bus.failed(error, this);
     }
+  }
+
+  /** Keeps `status` among the conditions unless an equal one is there, or 100 are. */
+  #condition(status: SettableStatus): void {
+    const conditions = this.#conditions;
+    if (conditions.length >= MAX_CONDITIONS) return;
+    for (const kept of conditions) {
+      if (kept === status || (kept.name === status.name && kept.message === status.message)) return;
+    }
+    conditions.push(status);
   }
 
   /** With `exitStatus: 'unchanged'`, reads what the unit shows before the first write. */
@@ -385,8 +393,10 @@ function summarize(first: string, others: readonly StatusBase[]): string {
 /** How a unit is named in warnings and the report at exit. */
 function unitName(unit: Unit): string {
   try {
-    if (Object.hasOwn(Object.getPrototypeOf(unit) as object, 'toString'))
+    const proto = Object.getPrototypeOf(unit) as object | null;
+    if (proto !== null && proto !== Object.prototype && Object.hasOwn(proto, 'toString')) {
       return (unit as { toString(): string }).toString();
+    }
   } catch {
     // fall through
   }

@@ -78,6 +78,11 @@ export class Reach<C extends Scoped> {
     return Object.freeze([...global, ...scoped].sort((a, b) => order(a) - order(b)));
   }
 
+  /** How many live contexts an `add()` from the caller reaches, without listing them. */
+  count(): number {
+    return this.#global.size + this.#scoped(storage.getStore()).length;
+  }
+
   /**
    * The innermost scoped context the caller was inside, now closed: the one to name when a
    * late `add()` (from a timer its body started, say) reaches nothing.
@@ -97,6 +102,9 @@ export class Reach<C extends Scoped> {
     const frame = this.#frame(from);
     if (frame === undefined) return NONE;
     const contexts = frame.contexts as readonly C[];
-    return contexts.some((c) => c.closed) ? Object.freeze(contexts.filter((c) => !c.closed)) : contexts;
+    for (const context of contexts) {
+      if (context.closed) return Object.freeze(contexts.filter((c) => !c.closed));
+    }
+    return contexts;
   }
 }

@@ -49,6 +49,8 @@ const ILL_FORMED = /[\uD800-\uDFFF]/u;
  * ```
  */
 export abstract class StatusBase {
+  /** Made by this copy's constructor: the cheap, unforgeable check that `isStatus()` tries first. */
+  readonly #genuine = true;
   /** The Juju name of this status, such as `'blocked'`. */
   readonly name: StatusName;
   /** The message shown beside the status in `juju status`; may be empty. */
@@ -109,6 +111,11 @@ export abstract class StatusBase {
   /** `'blocked: Add a database'`, or just the name when the message is empty. */
   toString(): string {
     return this.message === '' ? this.name : `${this.name}: ${this.message}`;
+  }
+
+  /** @internal True for a status made by this copy of the package. */
+  static made(value: object): boolean {
+    return #genuine in value;
   }
 
   static {
@@ -202,8 +209,9 @@ const SETTABLE: ReadonlySet<unknown> = new Set(SETTABLE_NAMES);
  * ```
  */
 export function isStatus(value: unknown): value is StatusBase {
+  if (typeof value !== 'object' || value === null) return false;
+  if (StatusBase.made(value)) return true;
   try {
-    if (typeof value !== 'object' || value === null) return false;
     const status = value as { [BRAND]?: unknown; name?: unknown; message?: unknown };
     return (
       status[BRAND] === true &&
