@@ -102,8 +102,10 @@ export class Reach<C extends Scoped> {
     const frame = this.#frame(from);
     if (frame === undefined) return NONE;
     const contexts = frame.contexts as readonly C[];
-    for (const context of contexts) {
-      if (context.closed) return Object.freeze(contexts.filter((c) => !c.closed));
+    // An indexed loop, as in StatusBus's delivery: see bench/core.ts.
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of
+    for (let i = 0; i < contexts.length; i += 1) {
+      if (contexts[i]?.closed === true) return Object.freeze(contexts.filter((c) => !c.closed));
     }
     return contexts;
   }

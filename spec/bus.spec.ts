@@ -307,3 +307,34 @@ describe('StatusBus listeners, refused and removed', () => {
     }).to.throw(TypeError, /add\(\) status must be a status/);
   });
 });
+
+describe('StatusBus, which status events are heard', () => {
+  it('calls every listener however listeners were added and removed before', async () => {
+    const bus = new StatusBus();
+    bus.on('warning', () => undefined);
+    const ctx = bus.open(new MemoryUnit());
+    const first = sinon.spy();
+    bus.once('blocked', first);
+    bus.add(new BlockedStatus('1'));
+    bus.add(new BlockedStatus('2'));
+    sinon.assert.calledOnce(first);
+    const second = sinon.spy();
+    bus.on('blocked', second);
+    bus.add(new BlockedStatus('3'));
+    sinon.assert.calledOnce(second);
+    bus.removeAllListeners();
+    const third = sinon.spy();
+    bus.on('blocked', third);
+    bus.add(new BlockedStatus('4'));
+    sinon.assert.calledOnce(third);
+    bus.off('blocked', third);
+    bus.add(new BlockedStatus('5'));
+    sinon.assert.calledOnce(third);
+    bus.removeAllListeners('blocked');
+    const fourth = sinon.spy();
+    bus.addListener('blocked', fourth);
+    bus.add(new BlockedStatus('6'));
+    sinon.assert.calledOnce(fourth);
+    await ctx.close();
+  });
+});

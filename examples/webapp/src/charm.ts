@@ -12,7 +12,7 @@ let port: number | undefined;
 async function reconcileWebapp(hook: string): Promise<void> {
   if (hook === 'install') {
     status.add(new status.MaintenanceStatus('Installing packages'));
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // … install the web server's packages …
   }
   const value = (await config()).port;
   port = typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
@@ -23,13 +23,13 @@ async function reconcileWebapp(hook: string): Promise<void> {
   const connection = await new DatabaseRequirer().connect();
   if (connection === undefined) return;
   status.add(new status.MaintenanceStatus(`Starting the web server on port ${String(port)}`));
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // … write its configuration and (re)start it …
 }
 
 /** The `restart` action: shows progress, and leaves the unit's status as it found it. */
 async function restart(): Promise<void> {
   status.add(new status.MaintenanceStatus('Restarting the web server'));
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // … restart it …
   await actionSet({ restarted: 'true' });
 }
 

@@ -35,7 +35,7 @@ export class DatabaseRequirer {
       return undefined;
     }
     status.add(new status.MaintenanceStatus(`Connecting to ${data.endpoint}`));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // … connect; here, the remote side says whether it accepts connections yet …
     if (data.ready !== 'true') throw new ConnectionRefused(`${data.endpoint} refused the connection`);
     return { endpoint: data.endpoint };
   }
