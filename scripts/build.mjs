@@ -10,6 +10,6 @@ rmSync('dist', { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 writeFileSync(
-  'dist/testing/hook-tool.d.ts',
+  'dist/testing/hook-tool.d.cts',
   '// The tool script of the simulator: internal, no public types.\nexport {};\n',
 );

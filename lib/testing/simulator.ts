@@ -161,9 +161,9 @@ interface RecordedCall extends HookToolCall {
   readonly actionFailed?: string;
 }
 
-const TOOL_SCRIPT = fileURLToPath(new URL('./hook-tool.js', import.meta.url));
+const TOOL_SCRIPT = fileURLToPath(new URL('./hook-tool.cjs', import.meta.url));
 
-type Tool = typeof import('./hook-tool.js');
+type Tool = typeof import('./hook-tool.cjs');
 type State = ReturnType<Tool['readState']>;
 
 /**
@@ -641,10 +641,12 @@ export class HookToolsSimulator {
   }
 }
 
-/** Writes the executable of tool `name`: a Node script run by this very Node (no shell, no PATH lookup). */
+/**
+ * Writes the executable of tool `name`: a CommonJS script run by this very Node (no shell, no
+ * PATH lookup), so that a call starts no ES module loader.
+ */
 async function writeTool(root: string, name: string): Promise<void> {
-  const url = pathToFileURL(TOOL_SCRIPT).href;
-  const script = `#!${process.execPath}\nimport(${JSON.stringify(url)}).then((tool) => tool.run(${JSON.stringify(name)}, ${JSON.stringify(root)}, process.argv.slice(2)));\n`;
+  const script = `#!${process.execPath}\nrequire(${JSON.stringify(TOOL_SCRIPT)}).run(${JSON.stringify(name)}, ${JSON.stringify(root)}, process.argv.slice(2));\n`;
   const file = join(root, 'bin', name);
   await writeFile(file, script);
   await chmod(file, 0o755);
