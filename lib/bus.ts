@@ -9,7 +9,9 @@ import {
   type ActiveStatus,
   type BlockedStatus,
   type MaintenanceStatus,
+  SETTABLE_NAMES,
   type SettableStatus,
+  type SettableStatusName,
   type StatusBase,
   type WaitingStatus,
   settable,
@@ -105,12 +107,10 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    * so that an unheard add() skips the emit call: that call was a fifth of an add() on Node 20
    * (bench/core.ts, "add(blocked)").
    */
-  readonly #heard: Record<SettableStatus['name'], boolean> = {
-    active: false,
-    blocked: false,
-    maintenance: false,
-    waiting: false,
-  };
+  readonly #heard = Object.fromEntries(SETTABLE_NAMES.map((name) => [name, false])) as Record<
+    SettableStatusName,
+    boolean
+  >;
 
   /**
    * Reports a status condition. Synchronous; never throws for a valid status.
@@ -272,7 +272,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
   /** Removes every listener of `event`, or of every event. */
   override removeAllListeners(event?: StatusBusEvent): this {
     super.removeAllListeners(event);
-    for (const name of Object.keys(this.#heard) as SettableStatus['name'][]) this.#recount(name);
+    for (const name of SETTABLE_NAMES) this.#recount(name);
     return this;
   }
 
@@ -377,7 +377,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
 
   #recount(event: StatusBusEvent): this {
     if (Object.hasOwn(this.#heard, event)) {
-      this.#heard[event as SettableStatus['name']] = super.listenerCount(event) > 0;
+      this.#heard[event as SettableStatusName] = super.listenerCount(event) > 0;
     }
     return this;
   }

@@ -135,8 +135,6 @@ export class StatusContext {
   readonly #bus: StatusBus;
   /** The unit's writes, in order, shared with every other context writing to it. */
   readonly #queue: WriteQueue;
-  /** This context alone, for announcing its own adds without allocating. */
-  readonly #self: readonly StatusContext[];
   /** Distinct blocked and waiting statuses, in order; the first of each kind wins. */
   readonly #conditions: SettableStatus[] = [];
   #blocked: BlockedStatus | undefined;
@@ -158,7 +156,6 @@ export class StatusContext {
     this.summary = summary;
     this.#bus = bus;
     this.#queue = queueOf(this.unit);
-    this.#self = Object.freeze([this]);
     unclosed.add(this);
   }
 
@@ -197,7 +194,7 @@ export class StatusContext {
       return;
     }
     this.receive(value);
-    this.#bus.announce(value, this.#self);
+    this.#bus.announce(value, Object.freeze([this]));
   }
 
   /**

@@ -45,8 +45,12 @@ export class Reach<C extends Scoped> {
   readonly #global = new Set<C>();
   /** A frozen copy of `#global` for listeners, made when first needed after a change. */
   #globalView: readonly C[] | undefined = NONE;
-  /** Opening order, to list bus-wide and scoped contexts together, outermost first. */
-  readonly #order = new WeakMap<C, number>();
+  /**
+   * The opening order of each open context, to list bus-wide and scoped ones together,
+   * outermost first. A Map, emptied as contexts close: a WeakMap holding 100,000 contexts made
+   * the collector's work grow with them (bench/core.ts, "open()+close() per context").
+   */
+  readonly #order = new Map<C, number>();
   #opened = 0;
 
   /** Runs `fn` inside `context`, and inside every scoped context the caller is inside. */
@@ -65,6 +69,7 @@ export class Reach<C extends Scoped> {
 
   /** Stops `context` receiving, from wherever it was opened. */
   close(context: C): void {
+    this.#order.delete(context);
     if (this.#global.delete(context)) this.#globalView = undefined;
   }
 
