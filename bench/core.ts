@@ -75,10 +75,8 @@ export async function round(size: number, contexts: number): Promise<void> {
     lines += 1;
   });
   await logged.context(lastOnly(), () => {
-    record(SECTION, '+ 1 listener, context() body', '×', nsPerOp(size, loopAdd(logged, blocked)) / limit, {
-      target: '≤ 3.0×',
-      limit: 3,
-    });
+    // No floor: the listener's own call, and the guard that isolates it, come on top.
+    record(SECTION, '+ 1 listener, context() body', '×', nsPerOp(size, loopAdd(logged, blocked)) / limit);
   });
   if (lines === 0) throw new Error('the logging listener never ran');
 

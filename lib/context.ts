@@ -272,8 +272,11 @@ export class StatusContext {
   #condition(status: SettableStatus): void {
     const conditions = this.#conditions;
     if (conditions.length >= MAX_CONDITIONS) return;
-    for (const kept of conditions) {
-      if (kept === status || (kept.name === status.name && kept.message === status.message)) return;
+    // An indexed loop, as on the rest of the add() path: see bench/core.ts.
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of
+    for (let i = 0; i < conditions.length; i += 1) {
+      const kept = conditions[i];
+      if (kept === status || (kept?.name === status.name && kept.message === status.message)) return;
     }
     conditions.push(status);
   }
