@@ -78,6 +78,23 @@ console.log(JSON.stringify([value, unit.history.map(String), status.bus instance
     ]);
   });
 
+  it("ships one file per entry point, the testing entry sharing the main one's status classes", async () => {
+    const js = files.filter((f) => f.endsWith('.js') || f.endsWith('.cjs'));
+    expect(js.sort()).to.deep.equal(['dist/index.js', 'dist/testing/hook-tool.cjs', 'dist/testing/index.js']);
+    await writeFile(
+      join(project, 'testing.mjs'),
+      `import * as status from 'charms-contextual-status';
+import { HookToolsSimulator } from 'charms-contextual-status/testing';
+const simulator = await HookToolsSimulator.create({ unitStatus: new status.BlockedStatus('b') });
+const shown = await simulator.status();
+await simulator.cleanup();
+console.log(JSON.stringify([shown instanceof status.BlockedStatus, String(shown)]));
+`,
+    );
+    const { stdout } = await run(process.execPath, ['testing.mjs'], { cwd: project });
+    expect(JSON.parse(stdout)).to.deep.equal([true, 'blocked: b']);
+  });
+
   it('serves require() to CommonJS, the same single copy of the module', async () => {
     await writeFile(
       join(project, 'cjs.cjs'),

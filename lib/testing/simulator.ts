@@ -5,7 +5,9 @@ import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { BOOLEAN, ENV, type Rule, checkOptions, describeValue, isPlainObject, rule } from '../input.js';
-import { StatusBase, type StatusName, isStatus } from '../status.js';
+// From the package's main entry, not its modules: the published testing entry is a bundle of
+// its own, and statuses must be the main entry's classes (`instanceof BlockedStatus` in a test).
+import { StatusBase, type StatusName, isStatus } from '../index.js';
 
 /** The hook tools a simulator provides. */
 export const SIMULATED_TOOLS = [
