@@ -142,6 +142,8 @@ export class StatusContext {
   #wrote = false;
   /** With `exitStatus: 'unchanged'`: what the unit showed before the first write, once read. */
   #prior: StatusBase | Promise<StatusBase | undefined> | undefined;
+  /** Set as `close()` begins, before the final write: from then on nothing is received. */
+  #closed = false;
   #closing: Promise<StatusBase> | undefined;
 
   private constructor(bus: StatusBus, unit: unknown, options: unknown) {
@@ -170,7 +172,7 @@ export class StatusContext {
 
   /** True once `close()` has begun: the context receives nothing more. */
   get closed(): boolean {
-    return this.#closing !== undefined;
+    return this.#closed;
   }
 
   /**
@@ -226,6 +228,7 @@ export class StatusContext {
     } catch (error) {
       return Promise.reject(error);
     }
+    this.#closed = true;
     this.#closing = this.#close(failed);
     return this.#closing;
   }

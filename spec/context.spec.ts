@@ -837,3 +837,19 @@ describe('status contexts, beyond the original', () => {
     });
   });
 });
+
+describe('status contexts, closing', () => {
+  it('receive nothing once close() has begun, even from the unit taking the final status', async () => {
+    const bus = new StatusBus();
+    bus.on('warning', () => undefined);
+    const history: string[] = [];
+    const unit = {
+      setStatus(status: StatusBase): void {
+        history.push(String(status));
+        if (status.name === 'active') bus.add(new MaintenanceStatus('echo of the final write'));
+      },
+    };
+    await bus.context(unit, () => undefined);
+    expect(history).to.deep.equal(['active: Ready']);
+  });
+});
