@@ -3,6 +3,7 @@ export {
   SIMULATED_TOOLS,
   type ActionRun,
   type CannedAnswer,
+  type HookRelation,
   type HookRun,
   type HookToolCall,
   type InjectedFailure,

@@ -123,7 +123,15 @@ export interface RunHookOptions {
    * hook is about (default: the relation's first remote unit). Default: the first relation on
    * the hook's endpoint.
    */
-  relation?: { id: number; remoteUnit?: string };
+  relation?: HookRelation;
+}
+
+/** The relation a relation hook is about. */
+export interface HookRelation {
+  /** The relation's id: `7` for `database:7`. */
+  id: number;
+  /** The remote unit the hook is about, such as `'postgresql/1'` (default: the relation's first). */
+  remoteUnit?: string;
 }
 
 /** What one hook did, and nothing from before it. */
