@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
+import { HookToolsSimulator } from 'charms-contextual-status/testing';
+
 import { bundleOptions } from '../examples/webapp/build.mjs';
 import { median, record } from './figures.js';
 import { cleanEnv } from './juju.js';
@@ -167,6 +169,25 @@ for (const [tool, ...args] of ${JSON.stringify(calls)}) await run(tool, args);
       record(SECTION, `${hook}: hook-tool calls`, 'calls', calls.length, {
         compare: [...byTool].map(([tool, count]) => `${tool} ${String(count)}`).join(', '),
       });
+    }
+
+    // The same hook as a charm's test runs it: runHook through the simulator's own tools.
+    const simulator = await HookToolsSimulator.create({
+      state: { 'charms-contextual-status.reconciled': 'true' },
+    });
+    try {
+      const samples: number[] = [];
+      for (let i = 0; i < times; i += 1) {
+        const start = process.hrtime.bigint();
+        const run = await simulator.runHook(charms.bundled, 'update-status');
+        samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+        if (run.exitCode !== 0) throw new Error(`update-status failed under runHook: ${run.stderr}`);
+      }
+      record(SECTION, 'update-status through runHook (simulated tools)', 'ms', median(samples), {
+        compare: "what a charm test pays per hook, this machine's NODE_EXTRA_CA_CERTS included",
+      });
+    } finally {
+      await simulator.cleanup();
     }
 
     const oneContext = join(work, 'one-context.mjs');
