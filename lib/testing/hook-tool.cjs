@@ -833,3 +833,9 @@ function record(root, state, name, args, result, failure) {
 }
 
 module.exports = { withLock, readState, writeState, run, TOOL_NAMES };
+
+// Run as a tool: `node hook-tool.cjs <tool> <simulator folder> <arguments…>`.
+if (require.main === module) {
+  const [name = '', root = '', ...args] = process.argv.slice(2);
+  run(name, root, args);
+}
