@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
-import { HookToolsSimulator } from 'charms-contextual-status/testing';
+import { HookToolsSimulator, SIMULATED_TOOLS } from 'charms-contextual-status/testing';
 
 import { bundleOptions } from '../examples/webapp/build.mjs';
 import { median, record } from './figures.js';
@@ -20,18 +20,6 @@ const SECTION = 'whole hooks of the example charm (fast fake hook tools)';
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'index.js');
-const TOOLS = [
-  'status-set',
-  'status-get',
-  'juju-log',
-  'is-leader',
-  'config-get',
-  'relation-ids',
-  'relation-list',
-  'relation-get',
-  'state-get',
-  'state-set',
-];
 
 /** One shell script for every tool: records `tool args…` and answers what the charm reads. */
 const FAKE = `#!/bin/sh
@@ -100,7 +88,7 @@ export async function hooks(times: number): Promise<void> {
     await mkdir(bin);
     await writeFile(join(bin, 'fake-tool'), FAKE);
     await chmod(join(bin, 'fake-tool'), 0o755);
-    for (const tool of TOOLS) await symlink('fake-tool', join(bin, tool));
+    for (const tool of SIMULATED_TOOLS) await symlink('fake-tool', join(bin, tool));
     const charms = { bundled: join(work, 'bundled'), unbundled: join(work, 'unbundled') };
     for (const [kind, dir] of Object.entries(charms)) {
       await mkdir(join(dir, 'dist'), { recursive: true });

@@ -151,101 +151,93 @@ describe('async scoping (beyond)', () => {
     });
     expect(texts(unit.history)).to.deep.equal(['active: Ready']);
   });
-});
 
-describe('async scoping: what an add() reaches, on every path', () => {
-  let bus: StatusBus;
-  let warnings: sinon.SinonSpy<[string], void>;
-  beforeEach(() => {
-    bus = new StatusBus();
-    warnings = sinon.spy((_message: string): void => undefined);
-    bus.on('warning', warnings);
-  });
-
-  it('adopts a thenable the body returns inside its scope: a lazy query builder reaches the context', async () => {
-    const unit = new MemoryUnit();
-    // Its work starts only when awaited, as with a query builder's `then`.
-    const lazy = {
-      then(resolve: (value: string) => void): void {
-        setTimeout(() => {
-          bus.add(new BlockedStatus('Found while awaited'));
-          resolve('rows');
-        }, 1);
-      },
-    };
-    const value = await bus.context(unit, () => lazy as unknown as PromiseLike<string>);
-    expect(value).to.equal('rows');
-    expect(texts(unit.history)).to.deep.equal(['blocked: Found while awaited']);
-    sinon.assert.notCalled(warnings);
-  });
-
-  it('closing a context from its own open listener leaves the bus exact for every later context', async () => {
-    const closeOnOpen = (context: StatusContext): void => {
-      void context.close();
-    };
-    bus.on('open', closeOnOpen);
-    const early = new MemoryUnit();
-    const closedEarly = bus.open(early);
-    const scoped = new MemoryUnit();
-    await bus.context(scoped, () => {
-      bus.add(new MaintenanceStatus('after close'));
+  describe('what an add() reaches, on every path', () => {
+    it('adopts a thenable the body returns inside its scope: a lazy query builder reaches the context', async () => {
+      const unit = new MemoryUnit();
+      // Its work starts only when awaited, as with a query builder's `then`.
+      const lazy = {
+        then(resolve: (value: string) => void): void {
+          setTimeout(() => {
+            bus.add(new BlockedStatus('Found while awaited'));
+            resolve('rows');
+          }, 1);
+        },
+      };
+      const value = await bus.context(unit, () => lazy as unknown as PromiseLike<string>);
+      expect(value).to.equal('rows');
+      expect(texts(unit.history)).to.deep.equal(['blocked: Found while awaited']);
+      sinon.assert.notCalled(warnings);
     });
-    bus.off('open', closeOnOpen);
-    await closedEarly.close();
-    // Neither closed context received anything after its final status.
-    expect(texts(early.history)).to.deep.equal(['active: Ready']);
-    expect(texts(scoped.history)).to.deep.equal(['active: Ready']);
-    // Later contexts, scoped and bus-wide, receive what they should.
-    const later = new MemoryUnit();
-    await bus.context(later, async () => {
-      await delay(1);
-      bus.add(new WaitingStatus('seen'));
+
+    it('closing a context from its own open listener leaves the bus exact for every later context', async () => {
+      const closeOnOpen = (context: StatusContext): void => {
+        void context.close();
+      };
+      bus.on('open', closeOnOpen);
+      const early = new MemoryUnit();
+      const closedEarly = bus.open(early);
+      const scoped = new MemoryUnit();
+      await bus.context(scoped, () => {
+        bus.add(new MaintenanceStatus('after close'));
+      });
+      bus.off('open', closeOnOpen);
+      await closedEarly.close();
+      // Neither closed context received anything after its final status.
+      expect(texts(early.history)).to.deep.equal(['active: Ready']);
+      expect(texts(scoped.history)).to.deep.equal(['active: Ready']);
+      // Later contexts, scoped and bus-wide, receive what they should.
+      const later = new MemoryUnit();
+      await bus.context(later, async () => {
+        await delay(1);
+        bus.add(new WaitingStatus('seen'));
+      });
+      expect(texts(later.history)).to.deep.equal(['waiting: seen']);
+      const global = bus.open(new MemoryUnit());
+      bus.add(new BlockedStatus('reaches it'));
+      expect(String(await global.close())).to.equal('blocked: reaches it');
+      expect(texts(early.history)).to.deep.equal(['active: Ready']);
     });
-    expect(texts(later.history)).to.deep.equal(['waiting: seen']);
-    const global = bus.open(new MemoryUnit());
-    bus.add(new BlockedStatus('reaches it'));
-    expect(String(await global.close())).to.equal('blocked: reaches it');
-    expect(texts(early.history)).to.deep.equal(['active: Ready']);
-  });
 
-  it('a context closed while an add() is delivered does not receive it after its final status', async () => {
-    const contexts: StatusContext[] = [];
-    const closer = {
-      setStatus(status: StatusBase): void {
-        if (status.name === 'maintenance') void contexts[1]?.close();
-      },
-    };
-    const victim = new MemoryUnit();
-    contexts.push(bus.open(closer), bus.open(victim));
-    bus.add(new MaintenanceStatus('closes the other'));
-    await contexts[0]?.close();
-    expect(texts(victim.history)).to.deep.equal(['active: Ready']);
-  });
-
-  it('an add() made from inside a synchronous setStatus reaches every unit after the status being delivered', async () => {
-    const seen: Record<string, string[]> = { a: [], b: [] };
-    let echoed = false;
-    const unit = (name: 'a' | 'b') => ({
-      setStatus(status: StatusBase): void {
-        seen[name]?.push(String(status));
-        if (name === 'a' && !echoed) {
-          echoed = true;
-          bus.add(new MaintenanceStatus('echo'));
-        }
-      },
+    it('a context closed while an add() is delivered does not receive it after its final status', async () => {
+      const contexts: StatusContext[] = [];
+      const closer = {
+        setStatus(status: StatusBase): void {
+          if (status.name === 'maintenance') void contexts[1]?.close();
+        },
+      };
+      const victim = new MemoryUnit();
+      contexts.push(bus.open(closer), bus.open(victim));
+      bus.add(new MaintenanceStatus('closes the other'));
+      await contexts[0]?.close();
+      expect(texts(victim.history)).to.deep.equal(['active: Ready']);
     });
-    const a = bus.open(unit('a'));
-    const b = bus.open(unit('b'));
-    bus.add(new MaintenanceStatus('first'));
-    await Promise.all([a.close(), b.close()]);
-    expect(seen.a?.slice(0, 2)).to.deep.equal(['maintenance: first', 'maintenance: echo']);
-    expect(seen.b?.slice(0, 2)).to.deep.equal(['maintenance: first', 'maintenance: echo']);
-  });
 
-  it('opens and closes contexts in constant time each: 20,000 open at once cost no copies', async () => {
-    const contexts = Array.from({ length: 20_000 }, () => bus.open(new MemoryUnit()));
-    bus.add(new WaitingStatus('to all'));
-    const finals = await Promise.all(contexts.map((c) => c.close()));
-    expect(new Set(finals.map(String))).to.deep.equal(new Set(['waiting: to all']));
+    it('an add() made from inside a synchronous setStatus reaches every unit after the status being delivered', async () => {
+      const seen: Record<string, string[]> = { a: [], b: [] };
+      let echoed = false;
+      const unit = (name: 'a' | 'b') => ({
+        setStatus(status: StatusBase): void {
+          seen[name]?.push(String(status));
+          if (name === 'a' && !echoed) {
+            echoed = true;
+            bus.add(new MaintenanceStatus('echo'));
+          }
+        },
+      });
+      const a = bus.open(unit('a'));
+      const b = bus.open(unit('b'));
+      bus.add(new MaintenanceStatus('first'));
+      await Promise.all([a.close(), b.close()]);
+      expect(seen.a?.slice(0, 2)).to.deep.equal(['maintenance: first', 'maintenance: echo']);
+      expect(seen.b?.slice(0, 2)).to.deep.equal(['maintenance: first', 'maintenance: echo']);
+    });
+
+    it('opens and closes contexts in constant time each: 20,000 open at once cost no copies', async () => {
+      const contexts = Array.from({ length: 20_000 }, () => bus.open(new MemoryUnit()));
+      bus.add(new WaitingStatus('to all'));
+      const finals = await Promise.all(contexts.map((c) => c.close()));
+      expect(new Set(finals.map(String))).to.deep.equal(new Set(['waiting: to all']));
+    });
   });
 });
