@@ -36,7 +36,9 @@ export interface ContextOptions {
    *   wrote nothing writes nothing; one that wrote (maintenance, active) restores the status
    *   the unit showed before its first write (read then with `unit.getStatus()`), or
    *   `ActiveStatus('Ready')` where the unit cannot tell or showed `unknown` or `error`. For
-   *   actions: an action never resets a Blocked unit to Active.
+   *   actions: an action never resets a Blocked unit to Active. A context that wrote nothing
+   *   spends no `status-get` to report what the unit shows: `close()` and `resolved` give the
+   *   last status this process wrote to the unit, a `MemoryUnit`'s own, else `UnknownStatus`.
    */
   exitStatus?: StatusBase | (() => StatusBase) | 'unchanged';
   /**
