@@ -40,9 +40,19 @@ export interface OnErrorWrapper {
 }
 
 /**
+ * The brand every `ReconcilerError` carries, shared by every copy of this package in a process
+ * (through `Symbol.for`): the default bus is shared, so the error an `onError` throws may come
+ * from another copy than the one whose class a charm checks it against.
+ */
+const BRAND: unique symbol = Symbol.for('charms-contextual-status.reconciler-error') as never;
+
+/**
  * Thrown by a function wrapped with `onError` when it failed with an expected error, once
  * the matching status has been added. It lets a charm leave its reconcile work early and
  * cleanly: catch it around the work, log it, and let the context publish the status.
+ *
+ * `error instanceof ReconcilerError` holds for one made by any copy of this package loaded in
+ * the process (a library's copy beside the charm's), as it does for statuses.
  */
 export class ReconcilerError extends Error {
   /** Always `'ReconcilerError'`. */
@@ -53,6 +63,21 @@ export class ReconcilerError extends Error {
   constructor(message: string, options: { cause: unknown; status: SettableStatus }) {
     super(message, { cause: options.cause });
     this.status = options.status;
+  }
+
+  /** Recognizes a `ReconcilerError` of any copy by its brand; a subclass by its prototype chain. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== ReconcilerError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    if (!(value instanceof Error)) return false;
+    try {
+      return (value as { [BRAND]?: unknown })[BRAND] === true;
+    } catch {
+      return false;
+    }
+  }
+
+  static {
+    Object.defineProperty(this.prototype, BRAND, { value: true });
   }
 }
 

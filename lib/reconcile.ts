@@ -1,3 +1,6 @@
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { StatusBus } from './bus.js';
 import { CONTEXT_OPTIONS, type ContextOptions, type StatusContext } from './context.js';
 import { bus as defaultBus } from './default.js';
@@ -85,6 +88,19 @@ const RESTRICTED = new Set(['collect-metrics', 'meter-status-changed']);
 const RECONCILED = 'charms-contextual-status.reconciled';
 
 /**
+ * A file in the charm's folder that says a hook failed after the last reconcile that
+ * succeeded, or that this unit's flag could not be written: the next `update-status` runs.
+ *
+ * Why a file as well as the flag: Juju commits a hook's `state-set` only when the hook
+ * succeeds (`Flush` in the uniter's `runner/context/context.go` runs `doFlush` only when the
+ * hook returned no error), so a failed hook cannot clear the flag. If the operator then skips
+ * the hook (`juju resolved --no-retry`), the flag still says `true` from the last success, and
+ * the unit would keep whatever the failed hook left. The charm's folder belongs to the unit and
+ * is not rolled back, as ops' own `.unit-state.db` there relies on.
+ */
+const UNRECONCILED = '.charms-contextual-status.unreconciled';
+
+/**
  * The charm's entry point: runs one hook, start to finish, the way charm-lib-reconciler runs a
  * Python charm. Call it once from the charm's `dispatch` entry with the charm's one reconcile
  * function.
@@ -146,15 +162,16 @@ export async function reconcile(
   // Without forwarding, the reconciler's own lines (failures above all) still reach juju-log.
   const detach = log === false ? () => sink.idle() : forward(bus, sink, logging.levels);
   try {
-    if (kind === 'action') return await runAction(name, checked, { bus, sink, tools });
-    if (name === 'update-status' && checked.updateStatus !== 'always' && (await reconciled(sink, tools))) {
+    const run: Run = { bus, sink, tools, charmDir: env.JUJU_CHARM_DIR ?? process.cwd() };
+    if (kind === 'action') return await runAction(name, checked, run);
+    if (name === 'update-status' && checked.updateStatus !== 'always' && (await reconciled(run))) {
       sink.log(
         'DEBUG',
         'update-status skipped: the last reconcile of this unit succeeded, its status stands',
       );
       return { hook: name, kind: 'skipped' };
     }
-    return await runHook(name, fn, checked, { bus, sink, tools });
+    return await runHook(name, fn, checked, run);
   } finally {
     await detach();
   }
@@ -164,9 +181,24 @@ interface Run {
   readonly bus: StatusBus;
   readonly sink: LogSink;
   readonly tools: HookToolOptions;
+  /** The charm's folder, where the unit's failure mark is kept. */
+  readonly charmDir: string;
 }
 
 type Checked = ReturnType<typeof checkOptions<typeof OPTIONS>>;
+
+/**
+ * The context options among `reconcile()`'s, read off the one table that defines them
+ * ({@link CONTEXT_OPTIONS}): a context option added there reaches every hook's context.
+ */
+function contextOptionsOf(options: Checked, ...left: (keyof ContextOptions)[]): ContextOptions {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(CONTEXT_OPTIONS)) {
+    const value = (left as string[]).includes(key) ? undefined : (options as Record<string, unknown>)[key];
+    if (value !== undefined) picked[key] = value;
+  }
+  return picked;
+}
 
 async function runHook(
   hook: string,
@@ -175,24 +207,26 @@ async function runHook(
   run: Run,
 ): Promise<ReconcileOutcome> {
   const { bus, sink, tools } = run;
-  const contextOptions: ContextOptions = {
-    ...(options.exitStatus === undefined ? {} : { exitStatus: options.exitStatus }),
-    ...(options.errorStatus === undefined ? {} : { errorStatus: options.errorStatus }),
-    ...(options.summary === undefined ? {} : { summary: options.summary }),
-  };
-  const { status, error } = await inContext(bus, new HookToolUnit(tools), () => fn(hook), contextOptions);
+  const { status, error } = await inContext(
+    bus,
+    new HookToolUnit(tools),
+    () => fn(hook),
+    contextOptionsOf(options),
+  );
   const outcome: ReconcileOutcome = { hook, kind: 'hook', ...(status === undefined ? {} : { status }) };
   if (error === undefined) {
-    await remember(true, sink, tools);
+    await remember(true, run);
   } else {
     outcome.error = error;
-    await remember(false, sink, tools);
     if (error instanceof ReconcilerError) {
+      await remember(false, run);
       sink.log(
         'WARNING',
         `the ${hook} hook ended early on an expected error: ${error.message}\n${stackOf(error.cause)}`,
       );
     } else {
+      // Juju discards this hook's state-set: only the file can say it failed.
+      unreconciled(run, 'this hook failed');
       sink.log('ERROR', `the ${hook} hook failed, and Juju will retry it: ${stackOf(error)}`);
       process.exitCode = 1;
     }
@@ -209,19 +243,14 @@ async function runAction(action: string, options: Checked, run: Run): Promise<Re
     const names = Object.keys(handlers);
     const message = `this charm has no handler for the ${action} action: it handles ${names.length === 0 ? 'no actions' : names.join(', ')}`;
     sink.log('ERROR', message);
-    await fail(message, sink, tools);
+    await fail(message, run);
     return { hook: action, kind: 'action', error: new TypeError(message) };
   }
-  const contextOptions: ContextOptions = {
+  // An action never resets a Blocked unit to Active; its failure is action-fail's to report.
+  const { status, error } = await inContext(bus, new HookToolUnit(tools), () => handler(action), {
+    ...contextOptionsOf(options, 'exitStatus', 'errorStatus'),
     exitStatus: 'unchanged',
-    ...(options.summary === undefined ? {} : { summary: options.summary }),
-  };
-  const { status, error } = await inContext(
-    bus,
-    new HookToolUnit(tools),
-    () => handler(action),
-    contextOptions,
-  );
+  });
   const outcome: ReconcileOutcome = {
     hook: action,
     kind: 'action',
@@ -234,7 +263,7 @@ async function runAction(action: string, options: Checked, run: Run): Promise<Re
       expected ? 'WARNING' : 'ERROR',
       `the ${action} action failed: ${stackOf(expected ? error.cause : error)}`,
     );
-    await fail(messageOf(error), sink, tools);
+    await fail(messageOf(error), run);
   }
   if (options.application === true && status !== undefined && isSettable(status)) {
     await publishToApplication(status, sink, tools);
@@ -281,8 +310,18 @@ function dispatched(env: Record<string, string | undefined>): { kind: 'hook' | '
   );
 }
 
-/** Whether the last reconcile succeeded; `false` when that cannot be read (a skip needs a known-good flag). */
-async function reconciled(sink: LogSink, tools: HookToolOptions): Promise<boolean> {
+/**
+ * Whether the last reconcile succeeded and no hook failed since; `false` when that cannot be
+ * read (a skip needs a known-good flag).
+ */
+async function reconciled({ sink, tools, charmDir }: Run): Promise<boolean> {
+  if (existsSync(join(charmDir, UNRECONCILED))) {
+    sink.log(
+      'DEBUG',
+      'update-status runs: a hook failed, or its flag was not kept, since the last reconcile',
+    );
+    return false;
+  }
   try {
     return (await runHookTool('state-get', [RECONCILED], tools)).trim() === 'true';
   } catch (error) {
@@ -294,12 +333,36 @@ async function reconciled(sink: LogSink, tools: HookToolOptions): Promise<boolea
   }
 }
 
-/** Keeps whether this reconcile succeeded, for the next `update-status`. */
-async function remember(success: boolean, sink: LogSink, tools: HookToolOptions): Promise<void> {
+/**
+ * Keeps whether this reconcile succeeded, for the next `update-status`, in a hook that will
+ * succeed (Juju commits its `state-set`). Where the flag cannot be written, the failure mark
+ * makes the next `update-status` run.
+ */
+async function remember(success: boolean, run: Run): Promise<void> {
   try {
-    await runHookTool('state-set', [`${RECONCILED}=${success ? 'true' : ''}`], tools);
+    await runHookTool('state-set', [`${RECONCILED}=${success ? 'true' : ''}`], run.tools);
   } catch (error) {
-    sink.log('ERROR', `could not record whether this unit is reconciled: ${messageOf(error)}`);
+    run.sink.log('ERROR', `could not record whether this unit is reconciled: ${messageOf(error)}`);
+    unreconciled(run, 'the flag could not be written');
+    return;
+  }
+  if (!success) return;
+  try {
+    rmSync(join(run.charmDir, UNRECONCILED), { force: true });
+  } catch (error) {
+    run.sink.log('ERROR', `could not clear the mark of an earlier failed hook: ${messageOf(error)}`);
+  }
+}
+
+/** Marks the unit as not reconciled where no Juju commit can undo it: the charm's folder. */
+function unreconciled(run: Run, why: string): void {
+  try {
+    writeFileSync(join(run.charmDir, UNRECONCILED), `${why}\n`);
+  } catch (error) {
+    run.sink.log(
+      'ERROR',
+      `${why}, and this unit could not be marked unreconciled in ${run.charmDir} (${messageOf(error)}): the next update-status may be skipped`,
+    );
   }
 }
 
@@ -317,9 +380,9 @@ async function publishToApplication(
   }
 }
 
-async function fail(message: string, sink: LogSink, tools: HookToolOptions): Promise<void> {
+async function fail(message: string, { sink, tools }: Run): Promise<void> {
   try {
-    await runHookTool('action-fail', [message], tools);
+    await runHookTool('action-fail', ['--', message], tools);
   } catch (error) {
     sink.log('ERROR', `could not fail the action with action-fail: ${messageOf(error)}`);
   }

@@ -93,6 +93,46 @@ describe('reconcile(): one hook, start to finish', function () {
     expect(skipped.statuses).to.deep.equal([]);
   });
 
+  // Juju discards a failed hook's state-set (internal/worker/uniter/runner/context/context.go,
+  // Flush: doFlush runs only when the hook returned no error), so the failed hook cannot clear
+  // the flag an earlier success set. `juju resolved --no-retry` then skips the hook: it is not
+  // run again, and the next hook Juju runs is update-status.
+  it('runs update-status after a failed hook that the operator skipped, though Juju kept the old flag', async () => {
+    simulator = await HookToolsSimulator.create({ config: { mode: 'ok' } });
+    const reconciled = await simulator.runHook(charm, 'config-changed');
+    expect(reconciled.exitCode).to.equal(0);
+    expect(await simulator.state()).to.deep.equal({ 'charms-contextual-status.reconciled': 'true' });
+    await simulator.setConfig({ mode: 'crash' });
+    const failed = await simulator.runHook(charm, 'config-changed');
+    expect(failed.exitCode).to.equal(1);
+    expect(await simulator.state()).to.deep.equal({ 'charms-contextual-status.reconciled': 'true' });
+    // juju resolved --no-retry: the failed hook is not run again.
+    await simulator.setConfig({ mode: 'ok' });
+    const next = await simulator.runHook(charm, 'update-status');
+    expect(next.exitCode).to.equal(0);
+    expect(texts(next.statuses)).to.deep.equal([
+      'maintenance: Reconciling on update-status',
+      'active: Serving',
+    ]);
+    const after = await simulator.runHook(charm, 'update-status');
+    expect(after.statuses).to.deep.equal([]);
+  });
+
+  it('runs the next update-status when the flag could not be cleared after a ReconcilerError', async () => {
+    simulator = await HookToolsSimulator.create({
+      config: { mode: 'expected' },
+      state: { 'charms-contextual-status.reconciled': 'true' },
+    });
+    await simulator.failNext('state-set', { stderr: 'ERROR connection is shut down' });
+    const expected = await simulator.runHook(charm, 'config-changed');
+    expect(expected.exitCode).to.equal(0);
+    expect(
+      expected.logs.some((l) => l.level === 'ERROR' && l.message.includes('could not record whether')),
+    ).to.equal(true);
+    const next = await simulator.runHook(charm, 'update-status');
+    expect(texts(next.statuses).at(-1)).to.equal('waiting: Waiting for the database');
+  });
+
   it('runs update-status when state-get fails, and logs why: a skip needs a known-good flag', async () => {
     simulator = await HookToolsSimulator.create({ state: { 'charms-contextual-status.reconciled': 'true' } });
     await simulator.failNext('state-get', { stderr: 'ERROR connection is shut down' });
@@ -127,6 +167,17 @@ describe('reconcile(): one hook, start to finish', function () {
     expect(String(await simulator.status())).to.equal('blocked: Add a database');
   });
 
+  it('fails an action with a message that starts with "-", given to action-fail after --', async () => {
+    simulator = await HookToolsSimulator.create();
+    const run = await simulator.runAction(charm, 'range');
+    expect(run).to.deep.include({ failed: true, message: '-1 is out of range' });
+    expect(run.calls.find((c) => c.tool === 'action-fail')).to.deep.equal({
+      tool: 'action-fail',
+      args: ['--', '-1 is out of range'],
+      exitCode: 0,
+    });
+  });
+
   it('fails an action whose handler throws with action-fail, leaving the status as it found it', async () => {
     simulator = await HookToolsSimulator.create({ unitStatus: new BlockedStatus('Add a database') });
     const run = await simulator.runAction(charm, 'explode');
@@ -140,7 +191,7 @@ describe('reconcile(): one hook, start to finish', function () {
     const run = await simulator.runAction(charm, 'backup');
     expect(run).to.deep.include({
       failed: true,
-      message: 'this charm has no handler for the backup action: it handles restart, explode',
+      message: 'this charm has no handler for the backup action: it handles restart, explode, range',
     });
   });
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -326,6 +326,7 @@ export class HookToolsSimulator {
     const root = await mkdtemp(join(tmpdir(), 'juju-hook-tools-'));
     const bin = join(root, 'bin');
     await mkdir(bin);
+    await mkdir(join(root, 'charm'));
     const initial: State = {
       leader,
       unitName,
@@ -334,6 +335,7 @@ export class HookToolsSimulator {
       config: { ...config },
       relations: normalize(relations),
       charmState: { ...state },
+      hookState: {},
       actionParams: { '': { ...actionParams } },
       unitReads: {},
       custom: {},
@@ -354,7 +356,7 @@ export class HookToolsSimulator {
       JUJU_MODEL_NAME: 'simulated',
       JUJU_MODEL_UUID: '00000000-0000-4000-8000-000000000000',
       JUJU_VERSION: '3.6.0',
-      JUJU_CHARM_DIR: process.cwd(),
+      JUJU_CHARM_DIR: join(root, 'charm'),
       JUJU_CONTEXT_ID: `${unitName}-simulated`,
       JUJU_HOOK_TOOLS_SIMULATOR: root,
     };
@@ -560,8 +562,11 @@ export class HookToolsSimulator {
     extra: Record<string, string>,
     id = nextContext(extra.JUJU_HOOK_NAME ?? 'hook'),
   ): Promise<HookRun> {
-    const dir = resolve(charmDir);
+    const dir = await this.#unitCharm(resolve(charmDir));
     const env = { ...this.env, JUJU_CHARM_DIR: dir, JUJU_CONTEXT_ID: id, ...extra };
+    await this.#update((state) => {
+      state.hookState[id] = { ...state.charmState };
+    });
     const { exitCode, stdout, stderr } = await new Promise<{
       exitCode: number | null;
       stdout: string;
@@ -585,6 +590,12 @@ export class HookToolsSimulator {
         },
       );
     });
+    // Juju commits a hook's unit state only when it succeeded (context.go, Flush).
+    await this.#update((state) => {
+      const kept = state.hookState[id];
+      if (exitCode === 0 && kept !== undefined) state.charmState = kept;
+      Reflect.deleteProperty(state.hookState, id);
+    });
     const records = (await this.#records()).filter((call) => call.hook === id);
     return {
       exitCode,
@@ -595,6 +606,30 @@ export class HookToolsSimulator {
       logs: logsOf(records),
       calls: callsOf(records),
     };
+  }
+
+  /**
+   * The unit's own charm folder, as Juju deploys a copy of the charm for each unit: the
+   * charm's top-level entries linked into the simulator's `charm` folder, so that a file the
+   * charm writes at its top level (ops' `.unit-state.db`, the mark `reconcile()` leaves after
+   * a failed hook) belongs to this unit and is gone with {@link cleanup}.
+   */
+  async #unitCharm(source: string): Promise<string> {
+    const dir = join(this.#root, 'charm');
+    let entries: string[];
+    try {
+      entries = await readdir(source);
+    } catch {
+      return source; // not a folder: running its dispatch fails, and says why
+    }
+    for (const name of await readdir(dir)) {
+      if ((await lstat(join(dir, name))).isSymbolicLink()) await rm(join(dir, name));
+    }
+    for (const name of entries) {
+      await rm(join(dir, name), { recursive: true, force: true });
+      await symlink(join(source, name), join(dir, name));
+    }
+    return dir;
   }
 
   async #relationEnv(

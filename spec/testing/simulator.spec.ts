@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
 import { chmod, writeFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { BlockedStatus, MaintenanceStatus } from '../../lib/index.js';
@@ -454,7 +455,11 @@ describe("HookToolsSimulator, the charm author's harness", function () {
       'maintenance: running install',
       'active: after install',
     ]);
-    expect(first.logs).to.deep.equal([{ level: 'INFO', message: `hook install in ${charm} remote=none` }]);
+    // Juju deploys a copy of the charm per unit: the unit's own folder, linked to the charm's.
+    const unitDir = simulator.env.JUJU_CHARM_DIR;
+    expect(unitDir).not.to.equal(charm);
+    expect(realpathSync(join(unitDir ?? '', 'dispatch'))).to.equal(join(charm, 'dispatch'));
+    expect(first.logs).to.deep.equal([{ level: 'INFO', message: `hook install in ${unitDir} remote=none` }]);
     const second = await simulator.runHook(charm, 'config-changed');
     expect(second.statuses.map(String)).to.deep.equal([
       'maintenance: running config-changed',
@@ -469,10 +474,22 @@ describe("HookToolsSimulator, the charm author's harness", function () {
     expect(await simulator.state()).to.deep.equal({ 'last-hook': 'config-changed' });
   });
 
+  // juju/juju internal/worker/uniter/runner/context/context.go, Flush: doFlush (which writes
+  // the unit state) runs only when the hook returned no error.
+  it('runHook() keeps the unit state a hook set only when it exits 0, as Juju commits a hook (Flush)', async () => {
+    const ok = await simulator.runHook(charm, 'install');
+    expect(ok.exitCode).to.equal(0);
+    expect(await simulator.state()).to.deep.equal({ 'last-hook': 'install' });
+    const failed = await simulator.runHook(charm, 'config-changed', { env: { FAIL_AFTER_STATE_SET: '1' } });
+    expect(failed.exitCode).to.equal(1);
+    expect(failed.calls.map((c) => `${c.tool} ${String(c.exitCode)}`)).to.include('state-set 0');
+    expect(await simulator.state()).to.deep.equal({ 'last-hook': 'install' });
+  });
+
   it('runHook() sets the relation variables for a relation hook, defaulting to its first remote unit', async () => {
     const run = await simulator.runHook(charm, 'database-relation-changed');
     expect(run.logs[0]?.message).to.equal(
-      `database:3: hook database-relation-changed in ${charm} remote=postgresql/0`,
+      `database:3: hook database-relation-changed in ${simulator.env.JUJU_CHARM_DIR} remote=postgresql/0`,
     );
     const chosen = await simulator.runHook(charm, 'database-relation-joined', {
       relation: { id: 3, remoteUnit: 'postgresql/1' },

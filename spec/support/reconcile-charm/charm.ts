@@ -49,6 +49,9 @@ await status.reconcile(
       explode: () => {
         throw new Error('action exploded');
       },
+      range: () => {
+        throw new RangeError('-1 is out of range');
+      },
     },
   },
 );
