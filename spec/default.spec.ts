@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import sinon from 'sinon';
 
 import * as first from '../lib/index.js';
+import { HookToolsSimulator } from '../lib/testing/index.js';
 
 type Package = typeof first;
 const root = resolve(import.meta.dirname, '..');
@@ -76,6 +77,42 @@ describe('the default bus', () => {
       expect(first.isStatus(made)).to.equal(true);
       expect(new first.BlockedStatus('b').equals(made)).to.equal(true);
       expect(made instanceof first.StatusBase).to.equal(false);
+    });
+
+    it("is one library to reconcile(): another copy's ReconcilerError is expected, and instanceof either class", async () => {
+      // A library's copy loaded first made the shared bus, so its onError throws its own class.
+      const connect = first.onError(new first.WaitingStatus('Waiting for the database'))(() => {
+        throw new Error('refused');
+      });
+      const simulator = await HookToolsSimulator.create();
+      const exitCode = process.exitCode;
+      try {
+        const outcome = await second.reconcile(() => connect(), {
+          env: { ...simulator.env, JUJU_DISPATCH_PATH: 'hooks/config-changed' },
+          log: false,
+        });
+        expect(process.exitCode).to.equal(exitCode);
+        expect(String(outcome.status)).to.equal('waiting: Waiting for the database');
+        expect(outcome.error).to.be.instanceOf(second.ReconcilerError);
+        expect(outcome.error).to.be.instanceOf(first.ReconcilerError);
+        const logs = await simulator.logs();
+        expect(logs.map((l) => l.level)).to.deep.equal(['WARNING']);
+        expect(logs[0]?.message).to.match(
+          /ended early on an expected error: Found expected exception: refused/,
+        );
+      } finally {
+        process.exitCode = exitCode;
+        await simulator.cleanup();
+      }
+      class Mine extends second.ReconcilerError {}
+      const plain = new first.ReconcilerError('x', { cause: 1, status: new first.BlockedStatus('b') });
+      expect(plain instanceof Mine).to.equal(false);
+      expect(new Mine('x', { cause: 1, status: new first.BlockedStatus('b') })).to.be.instanceOf(
+        first.ReconcilerError,
+      );
+      expect(Object.assign(new Error('x'), { name: 'ReconcilerError' })).not.to.be.instanceOf(
+        first.ReconcilerError,
+      );
     });
 
     it('keeps a copy of another major version apart, with its own bus', async () => {
