@@ -14,7 +14,7 @@ import {
   settable,
   SETTABLE_NAMES,
 } from './status.js';
-import { MemoryUnit, type Unit, checkUnit } from './unit.js';
+import { type Unit, checkUnit } from './unit.js';
 
 declare global {
   // Declared here as well as in TypeScript's esnext.disposable lib (and @types/node), so that a
@@ -36,9 +36,11 @@ export interface ContextOptions {
    *   wrote nothing writes nothing; one that wrote (maintenance, active) restores the status
    *   the unit showed before its first write (read then with `unit.getStatus()`), or
    *   `ActiveStatus('Ready')` where the unit cannot tell or showed `unknown` or `error`. For
-   *   actions: an action never resets a Blocked unit to Active. A context that wrote nothing
-   *   spends no `status-get` to report what the unit shows: `close()` and `resolved` give the
-   *   last status this process wrote to the unit, a `MemoryUnit`'s own, else `UnknownStatus`.
+   *   actions: an action never resets a Blocked unit to Active. When `getStatus()` is
+   *   asynchronous, the first write waits for its answer, so the read never sees the
+   *   context's own write. A context that wrote nothing reads what the unit shows (one
+   *   `status-get`) so that `close()` and `resolved` report it; where the unit cannot tell,
+   *   the last status this process wrote to it, else `UnknownStatus`.
    */
   exitStatus?: StatusBase | (() => StatusBase) | 'unchanged';
   /**
@@ -88,14 +90,23 @@ const MAX_CONDITIONS = 100;
 /** The width of the message column of `juju status`. */
 const SUMMARY_WIDTH = 120;
 
-/** Contexts of this process that are open, for the report at exit. */
+/**
+ * Contexts of this process that have not published their final status: open, or closing with
+ * the final write not yet landed. Reported at exit, because their units show a stale status.
+ */
 const unclosed = shared('open contexts', () => {
-  const open = new Set<{ readonly unit: Unit }>();
+  const open = new Set<{ readonly unit: Unit; readonly closed: boolean }>();
   process.once('exit', () => {
     if (open.size === 0) return;
     const units = [...open].map((c) => unitName(c.unit));
+    const writing = [...open].filter((c) => c.closed).length;
+    const plural = open.size === 1 ? '' : 's';
+    const what =
+      writing === 0
+        ? `${open.size === 1 ? 'was' : 'were'} still open at exit and never published a final status`
+        : `had not published a final status at exit (${String(open.size - writing)} open, ${String(writing)} closing with the final write not landed)`;
     console.error(
-      `charms-contextual-status: ${String(open.size)} status context${open.size === 1 ? ' was' : 's were'} still open at exit and never published a final status; the unit keeps showing a stale status (units: ${units.join(', ')}). Close every open() context, or use context().`,
+      `charms-contextual-status: ${String(open.size)} status context${plural} ${what}; the unit keeps showing a stale status (units: ${units.join(', ')}). Close every open() context and await it, or use context().`,
     );
   });
   return open;
@@ -144,6 +155,8 @@ export class StatusContext {
   #wrote = false;
   /** With `exitStatus: 'unchanged'`: what the unit showed before the first write, once read. */
   #prior: StatusBase | Promise<StatusBase | undefined> | undefined;
+  /** This context's writes, held behind an asynchronous read of the prior status, in order. */
+  #held: Promise<void> | undefined;
   /** Set as `close()` begins, before the final write: from then on nothing is received. */
   #closed = false;
   #closing: Promise<StatusBase> | undefined;
@@ -232,6 +245,10 @@ export class StatusContext {
     }
     this.#closed = true;
     this.#closing = this.#close(failed);
+    const published = (): void => {
+      unclosed.delete(this);
+    };
+    this.#closing.then(published, published);
     return this.#closing;
   }
 
@@ -261,6 +278,15 @@ export class StatusContext {
       return;
     }
     this.#beforeWrite();
+    if (this.#held === undefined) this.#write(status);
+    else
+      this.#held = this.#held.then(() => {
+        this.#write(status);
+      });
+  }
+
+  /** A progress write: its failure is an `error` event, and the work goes on. */
+  #write(status: SettableStatus): void {
     try {
       const landed = this.#queue.write(status, false);
       if (landed !== undefined) {
@@ -286,33 +312,39 @@ export class StatusContext {
     conditions.push(status);
   }
 
-  /** With `exitStatus: 'unchanged'`, reads what the unit shows before the first write. */
+  /**
+   * With `exitStatus: 'unchanged'`, reads what the unit shows before the first write. An
+   * asynchronous read holds this context's writes until it answers, so that it never sees the
+   * context's own write and restores that (LP#2077189 by another door).
+   */
   #beforeWrite(): void {
     if (this.#wrote) return;
     this.#wrote = true;
     if (this.exitStatus !== 'unchanged') return;
+    const prior = this.#read();
+    this.#prior = prior;
+    if (prior instanceof Promise) this.#held = prior.then(() => undefined);
+  }
+
+  /** What the unit shows, when it can tell: a read failure is an `error` event and `undefined`. */
+  #read(): StatusBase | Promise<StatusBase | undefined> | undefined {
+    const failed = (error: unknown): undefined => {
+      this.#bus.failed(error, this);
+      return undefined;
+    };
     try {
       const getStatus = (this.unit as { getStatus?: unknown }).getStatus;
-      if (typeof getStatus !== 'function') return;
+      if (typeof getStatus !== 'function') return undefined;
       const answer: unknown = getStatus.call(this.unit);
       const later = adopt(answer);
-      this.#prior =
-        later === undefined
-          ? (answer as StatusBase)
-          : later.then(
-              (status) => status as StatusBase,
-              (error: unknown) => {
-                this.#bus.failed(error, this);
-                return undefined;
-              },
-            );
+      if (later === undefined) return isStatus(answer) ? answer : undefined;
+      return later.then((status) => (isStatus(status) ? status : undefined), failed);
     } catch (error) {
-      this.#bus.failed(error, this);
+      return failed(error);
     }
   }
 
   #close(failed: boolean): Promise<StatusBase> {
-    unclosed.delete(this);
     this.#bus.released(this);
     const condition = this.#blocked ?? this.#waiting;
     if (condition !== undefined) return this.#publish(this.#summarized(condition));
@@ -333,15 +365,22 @@ export class StatusContext {
   /** The end of an `'unchanged'` context: restore what the unit showed, or write nothing. */
   #unchanged(): Promise<StatusBase> {
     if (!this.#wrote) {
-      // Nothing written, nothing to restore, and no `status-get` spent finding out: report
-      // what this process knows the unit shows.
-      const shown =
-        this.#queue.last ?? (this.unit instanceof MemoryUnit ? this.unit.getStatus() : new UnknownStatus());
-      this.#bus.emit('resolved', shown, this);
-      return Promise.resolve(shown);
+      // Nothing written and nothing to restore; but `resolved`, `close()` and reconcile()'s
+      // outcome must say what the unit shows, so it is read (one `status-get`), after this
+      // process's pending writes to it. A unit that cannot tell: what this process last
+      // wrote to it, else unknown.
+      const report = (shown: StatusBase | undefined): StatusBase => {
+        const status = shown ?? this.#queue.last ?? new UnknownStatus();
+        this.#bus.emit('resolved', status, this);
+        return status;
+      };
+      return this.#queue.idle().then(() => {
+        const shown = this.#read();
+        return shown instanceof Promise ? shown.then(report) : report(shown);
+      });
     }
     const restore = (prior: StatusBase | undefined): SettableStatus =>
-      isStatus(prior) && prior.name !== 'unknown' && prior.name !== 'error'
+      prior !== undefined && prior.name !== 'unknown' && prior.name !== 'error'
         ? (prior as SettableStatus)
         : READY;
     const prior = this.#prior;
@@ -351,6 +390,11 @@ export class StatusContext {
 
   /** Writes the final status after every write queued before it, then emits `resolved`. */
   #publish(final: SettableStatus): Promise<StatusBase> {
+    const held = this.#held;
+    if (held !== undefined) {
+      this.#held = undefined;
+      return held.then(() => this.#publish(final));
+    }
     let landed: void | Promise<void>;
     try {
       landed = this.#queue.write(final, true);

@@ -34,6 +34,8 @@ export class WriteQueue {
   #inFlight = false;
   /** The last status the unit took through this queue. */
   #last: SettableStatus | undefined;
+  /** Callers of {@link idle} waiting for the queue to empty. */
+  #idle: (() => void)[] = [];
 
   constructor(unit: Unit) {
     this.#unit = unit;
@@ -44,6 +46,12 @@ export class WriteQueue {
       coalesce = undefined; // a getter that throws cannot opt out: the default holds
     }
     this.#coalesce = coalesce !== false;
+  }
+
+  /** Settles once every write made so far has settled, whether it landed or failed. */
+  idle(): Promise<void> {
+    if (!this.#busy) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   /** The last status the unit took through this queue, if any. */
@@ -127,6 +135,9 @@ export class WriteQueue {
       const next = this.#pending.shift();
       if (next === undefined) {
         this.#busy = false;
+        const waiting = this.#idle;
+        this.#idle = [];
+        for (const resume of waiting) resume();
         return;
       }
       let landed: Promise<unknown> | undefined;

@@ -590,7 +590,8 @@ describe('status contexts, beyond the original', () => {
       const reads = sinon.spy(() => Promise.resolve(shown[shown.length - 1]!));
       const reading = Object.assign(unit, { getStatus: reads });
       await bus.context(reading, () => undefined, { exitStatus: 'unchanged' });
-      sinon.assert.notCalled(reads);
+      sinon.assert.calledOnce(reads); // to report what the unit shows
+      reads.resetHistory();
       await bus.context(
         reading,
         () => {
@@ -602,6 +603,46 @@ describe('status contexts, beyond the original', () => {
       );
       sinon.assert.calledOnce(reads);
       expect(texts(unit.written)).to.deep.equal(['maintenance: Restarting', 'waiting: Waiting for peers']);
+    });
+
+    it("holds the first write behind an asynchronous read, so the read never sees the context's own write", async () => {
+      let shown: StatusBase = new BlockedStatus('Add a database');
+      const written: string[] = [];
+      const unit = {
+        async setStatus(status: StatusBase): Promise<void> {
+          written.push(String(status));
+          shown = status;
+          await Promise.resolve();
+        },
+        async getStatus(): Promise<StatusBase> {
+          await new Promise((done) => setTimeout(done, 5)); // status-get answers while work goes on
+          return shown;
+        },
+      };
+      await bus.context(
+        unit,
+        () => {
+          bus.add(new MaintenanceStatus('Restarting'));
+          bus.add(new MaintenanceStatus('Restarted'));
+        },
+        { exitStatus: 'unchanged' },
+      );
+      expect(written[0]).to.equal('maintenance: Restarting');
+      expect(written.at(-1)).to.equal('blocked: Add a database');
+      expect(String(shown)).to.equal('blocked: Add a database');
+    });
+
+    it('reports what the unit shows when it wrote nothing: resolved and close() read it, writing nothing', async () => {
+      const setStatus = sinon.spy();
+      const unit = { setStatus, getStatus: () => Promise.resolve(new BlockedStatus('Add a database')) };
+      const heard = sinon.spy();
+      bus.on('resolved', heard);
+      const ctx = bus.open(unit, { exitStatus: 'unchanged' });
+      expect(String(await ctx.close())).to.equal('blocked: Add a database');
+      sinon.assert.notCalled(setStatus);
+      expect(String(heard.lastCall.args[0])).to.equal('blocked: Add a database');
+      const blind = bus.open({ setStatus }, { exitStatus: 'unchanged' });
+      expect(String(await blind.close())).to.equal('unknown');
     });
 
     it('publishes ActiveStatus("Ready") where the unit cannot tell, or showed unknown or error', async () => {
@@ -812,6 +853,28 @@ describe('status contexts, beyond the original', () => {
   });
 
   describe('a context left open at exit', () => {
+    it('counts one whose close() began but whose final write never landed', async () => {
+      const { execFile } = await import('node:child_process');
+      const { promisify } = await import('node:util');
+      const script = `
+        import * as status from './lib/index.ts';
+        class StuckUnit { setStatus() { return new Promise(() => {}); } }
+        void status.open(new StuckUnit()).close();
+        status.open(new status.MemoryUnit());
+      `;
+      const { stderr } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script],
+        {
+          cwd: new URL('..', import.meta.url).pathname,
+          env: { ...process.env, NODE_V8_COVERAGE: undefined },
+        },
+      );
+      expect(stderr).to.include(
+        'charms-contextual-status: 2 status contexts had not published a final status at exit (1 open, 1 closing with the final write not landed); the unit keeps showing a stale status (units: a StuckUnit, a MemoryUnit)',
+      );
+    });
+
     it('is reported on stderr, naming how many and their units', async () => {
       const { execFile } = await import('node:child_process');
       const { promisify } = await import('node:util');
