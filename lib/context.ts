@@ -340,7 +340,7 @@ export class StatusContext {
       if (later === undefined) return isStatus(answer) ? answer : undefined;
       return later.then((status) => (isStatus(status) ? status : undefined), failed);
     } catch (error) {
-      return failed(error);
+      failed(error); return;
     }
   }
 
