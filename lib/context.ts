@@ -87,6 +87,11 @@ const CLOSE_OPTIONS = { failed: BOOLEAN };
 const READY = new ActiveStatus('Ready');
 /** How many distinct conditions a context keeps: enough for any charm, bounded for any loop. */
 const MAX_CONDITIONS = 100;
+/**
+ * How many distinct conditions beyond those kept a context still counts (as keys only), so
+ * that a summary says `+149 more` when 150 are open; past this it says `or more`.
+ */
+const MAX_COUNTED = 1000;
 /** The width of the message column of `juju status`. */
 const SUMMARY_WIDTH = 120;
 
@@ -150,6 +155,8 @@ export class StatusContext {
   readonly #queue: WriteQueue;
   /** Distinct blocked and waiting statuses, in order; the first of each kind wins. */
   readonly #conditions: SettableStatus[] = [];
+  /** Distinct conditions past the kept ones, counted by name and message, up to {@link MAX_COUNTED}. */
+  #uncounted: Set<string> | undefined;
   #blocked: BlockedStatus | undefined;
   #waiting: WaitingStatus | undefined;
   #wrote = false;
@@ -299,17 +306,21 @@ export class StatusContext {
     }
   }
 
-  /** Keeps `status` among the conditions unless an equal one is there, or 100 are. */
+  /**
+   * Keeps `status` among the conditions unless an equal one is there; past 100 kept, only
+   * counts it (up to 1000 more), so memory stays bounded in any loop.
+   */
   #condition(status: SettableStatus): void {
     const conditions = this.#conditions;
-    if (conditions.length >= MAX_CONDITIONS) return;
-    // An indexed loop, as on the rest of the add() path: see bench/core.ts.
-    // eslint-disable-next-line @typescript-eslint/prefer-for-of
-    for (let i = 0; i < conditions.length; i += 1) {
-      const kept = conditions[i];
-      if (kept === status || (kept?.name === status.name && kept.message === status.message)) return;
+    for (const kept of conditions) {
+      if (kept === status || (kept.name === status.name && kept.message === status.message)) return;
     }
-    conditions.push(status);
+    if (conditions.length < MAX_CONDITIONS) {
+      conditions.push(status);
+      return;
+    }
+    const counted = (this.#uncounted ??= new Set());
+    if (counted.size < MAX_COUNTED) counted.add(`${status.name}\0${status.message}`);
   }
 
   /**
@@ -340,7 +351,8 @@ export class StatusContext {
       if (later === undefined) return isStatus(answer) ? answer : undefined;
       return later.then((status) => (isStatus(status) ? status : undefined), failed);
     } catch (error) {
-      failed(error); return;
+      failed(error);
+      return;
     }
   }
 
@@ -415,29 +427,49 @@ export class StatusContext {
   #summarized(first: SettableStatus): SettableStatus {
     if (!this.summary) return first;
     const others = this.#conditions.filter((c) => !c.equals(first));
-    return others.length === 0 ? first : Status.fromName(first.name, summarize(first.message, others));
+    const beyond = this.#uncounted?.size ?? 0;
+    if (others.length + beyond === 0) return first;
+    const message = summarize(first.message, others, others.length + beyond, beyond >= MAX_COUNTED);
+    return Status.fromName(first.name, message);
   }
 }
 
 /**
  * `Add a database (+2 more: Set "port"; Waiting for peers)`: as many of the others named as fit
- * in {@link SUMMARY_WIDTH} characters, then only their number, then the first message cut.
+ * in {@link SUMMARY_WIDTH} characters (`…` when some are not), then only their number, then
+ * the first message cut. `total` counts the others, `known` of them kept with their messages.
  */
-function summarize(first: string, others: readonly StatusBase[]): string {
-  const count = `+${String(others.length)} more`;
+function summarize(first: string, known: readonly StatusBase[], total: number, atLeast: boolean): string {
+  const count = `+${String(total)}${atLeast ? ' or' : ''} more`;
   const lead = first === '' ? '' : `${first} `;
-  const names = others.map((s) => (s.message === '' ? s.name : s.message));
+  const names = known.map((s) => (s.message === '' ? s.name : s.message));
   for (let shown = names.length; shown > 0; shown -= 1) {
-    const listed = names.slice(0, shown).join('; ') + (shown < names.length ? '; …' : '');
+    const listed = names.slice(0, shown).join('; ') + (shown < total ? '; …' : '');
     const message = `${lead}(${count}: ${listed})`;
     if (Array.from(message).length <= SUMMARY_WIDTH) return message;
   }
   const tail = `(${count})`;
   if (Array.from(lead).length + tail.length <= SUMMARY_WIDTH) return lead + tail;
-  return `${Array.from(first)
-    .slice(0, SUMMARY_WIDTH - tail.length - 2)
-    .join('')}… ${tail}`;
+  return `${cut(first, SUMMARY_WIDTH - tail.length - 2)}… ${tail}`;
 }
+
+/**
+ * The longest start of `text` of at most `width` code points that ends between graphemes:
+ * never half a flag, an accented letter or an emoji with its modifiers.
+ */
+function cut(text: string, width: number): string {
+  let out = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const size = Array.from(segment).length;
+    if (used + size > width) break;
+    out += segment;
+    used += size;
+  }
+  return out;
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** How a unit is named in warnings and the report at exit. */
 function unitName(unit: Unit): string {

@@ -767,6 +767,51 @@ describe('status contexts, beyond the original', () => {
       expect(long.status?.message.endsWith('… (+1 more)')).to.equal(true);
     });
 
+    it('counts every open condition past the 100 kept: +149 more when 150 are open', async () => {
+      const unit = new MemoryUnit();
+      await bus.context(
+        unit,
+        () => {
+          for (let i = 0; i < 150; i += 1) bus.add(new BlockedStatus(`b${String(i)}`));
+          bus.add(new BlockedStatus('b120')); // again: counted once
+        },
+        { summary: true },
+      );
+      expect(unit.status?.message).to.match(/^b0 \(\+149 more: b1; b2; .*; …\)$/);
+      const flood = new MemoryUnit();
+      await bus.context(
+        flood,
+        () => {
+          for (let i = 0; i < 5000; i += 1) bus.add(new BlockedStatus(`b${String(i)}`));
+        },
+        { summary: true },
+      );
+      expect(flood.status?.message).to.match(/^b0 \(\+1099 or more: b1; .*; …\)$/);
+    });
+
+    it('cuts a long first message between graphemes, never inside a flag, an accent or an emoji', async () => {
+      // U+1F1EB U+1F1F7 is one flag, e + U+0301 one accented letter, a family emoji one grapheme.
+      for (const grapheme of ['\u{1F1EB}\u{1F1F7}', 'e\u0301', '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}']) {
+        for (let pad = 100; pad < 112; pad += 1) {
+          const unit = new MemoryUnit();
+          await bus.context(
+            unit,
+            () => {
+              bus.add(new BlockedStatus('x'.repeat(pad) + grapheme.repeat(20)));
+              bus.add(new BlockedStatus('y'));
+            },
+            { summary: true },
+          );
+          const message = unit.status?.message ?? '';
+          expect(Array.from(message).length).to.be.at.most(120);
+          const head = message.slice(0, message.indexOf('… (+1 more)'));
+          const rest = head.slice(pad);
+          expect(rest.length % grapheme.length, `${String(pad)} ${JSON.stringify(rest)}`).to.equal(0);
+          expect(rest).to.equal(grapheme.repeat(rest.length / grapheme.length));
+        }
+      }
+    });
+
     it('leaves a lone condition as it is', async () => {
       const unit = new MemoryUnit();
       await bus.context(
