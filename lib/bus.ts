@@ -1,7 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
 
 import { type ContextOptions, StatusContext } from './context.js';
-import { adopt, describeValue, messageOf } from './input.js';
+import { describeValue, messageOf } from './describe.js';
+import { adopt } from './thenable.js';
 import { type Guard, LISTENER, guard, isGuard } from './listeners.js';
 import { type ErrorType, type OnErrorWrapper, type ReconcilerError, wrapOnError } from './on-error.js';
 import { Reach } from './scope.js';

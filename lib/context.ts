@@ -1,5 +1,7 @@
 import type { StatusBus } from './bus.js';
-import { BOOLEAN, type Rule, adopt, checkOptions, describeValue, listOf, rule } from './input.js';
+import { describeValue, listOf } from './describe.js';
+import { BOOLEAN, type Rule, checkOptions, rule } from './options.js';
+import { adopt } from './thenable.js';
 import { type WriteQueue, queueOf } from './queue.js';
 import { shared } from './registry.js';
 import {

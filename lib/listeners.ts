@@ -1,4 +1,4 @@
-import { isThenable } from './input.js';
+import { isThenable } from './thenable.js';
 
 /**
  * Listener isolation: a listener that throws, or returns a promise that rejects, must not reach

@@ -1,5 +1,6 @@
 import type { StatusBus } from './bus.js';
-import { adopt, describeValue, messageOf, withArticle } from './input.js';
+import { describeValue, messageOf, withArticle } from './describe.js';
+import { adopt } from './thenable.js';
 import { type SettableStatus, type StatusBase, settable } from './status.js';
 
 /** A class whose instances `onError` recognizes with `instanceof`, such as `TypeError`. */

@@ -1,4 +1,4 @@
-import { adopt } from './input.js';
+import { adopt } from './thenable.js';
 import { shared } from './registry.js';
 import type { SettableStatus } from './status.js';
 import type { Unit } from './unit.js';

@@ -4,17 +4,8 @@ import { join } from 'node:path';
 import type { StatusBus } from './bus.js';
 import { CONTEXT_OPTIONS, type ContextOptions, type StatusContext } from './context.js';
 import { bus as defaultBus } from './default.js';
-import {
-  BOOLEAN,
-  ENV,
-  TIMEOUT_MS,
-  checkOptions,
-  describeValue,
-  isPlainObject,
-  messageOf,
-  oneOf,
-  rule,
-} from './input.js';
+import { describeValue, messageOf } from './describe.js';
+import { BOOLEAN, ENV, TIMEOUT_MS, checkOptions, isPlainObject, oneOf, rule } from './options.js';
 import { type HookToolOptions, runHookTool } from './juju/hook-tool.js';
 import { JUJU_LOG_OPTIONS, type JujuLogOptions, LogSink, forward, isBus } from './juju/log.js';
 import { HookToolUnit } from './juju/unit.js';

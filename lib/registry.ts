@@ -8,17 +8,41 @@
 // a `Symbol.for` key. The key names the registry's major version: a copy whose shared things
 // have another shape keeps its own entry.
 
-const KEY: unique symbol = Symbol.for('charms-contextual-status/registry@1') as never;
+import { describeValue, messageOf } from './describe.js';
+
+const NAME = 'charms-contextual-status/registry@1';
+const KEY: unique symbol = Symbol.for(NAME) as never;
 
 type Registry = Map<string, unknown>;
 
+/** This copy's registry, found or made once. */
+let entries: Registry | undefined;
+
+/**
+ * The process-wide registry. Where `globalThis` cannot hold it (frozen, not extensible, or its
+ * key taken by something else), this copy keeps its own and says so on stderr once: importing
+ * the package never fails for it, and a charm with one copy loses nothing.
+ */
 function registry(): Registry {
-  const holder = globalThis as { [KEY]?: Registry | undefined };
-  const found = holder[KEY];
-  if (found !== undefined) return found;
+  if (entries !== undefined) return entries;
+  let found: unknown;
+  try {
+    found = (globalThis as { [KEY]?: unknown })[KEY];
+  } catch (error) {
+    return (entries = alone(`reading it threw (${messageOf(error)})`));
+  }
+  if (found instanceof Map) return (entries = found as Registry);
+  if (found !== undefined) return (entries = alone(`it holds ${describeValue(found)}`));
   const made: Registry = new Map();
-  holder[KEY] = made;
-  return made;
+  const kept = Reflect.defineProperty(globalThis, KEY, { value: made, configurable: true });
+  return (entries = kept ? made : alone('globalThis is frozen or not extensible'));
+}
+
+function alone(why: string): Registry {
+  console.warn(
+    `charms-contextual-status: globalThis[Symbol.for(${JSON.stringify(NAME)})] cannot hold the registry that copies of this package in one process share (${why}); this copy keeps its own default bus and async scope, and another copy's statuses will not reach its contexts`,
+  );
+  return new Map();
 }
 
 /**
@@ -27,7 +51,7 @@ function registry(): Registry {
  * @internal
  */
 export function shared<T>(name: string, make: () => T): T {
-  const entries = registry();
-  if (!entries.has(name)) entries.set(name, make());
-  return entries.get(name) as T;
+  const all = registry();
+  if (!all.has(name)) all.set(name, make());
+  return all.get(name) as T;
 }

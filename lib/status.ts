@@ -1,4 +1,4 @@
-import { describeValue, listOf } from './input.js';
+import { describeValue, listOf } from './describe.js';
 
 /**
  * Juju's status names, each once: everything else (the classes, `fromName`, the checks and

@@ -1,4 +1,4 @@
-import { describeValue } from './input.js';
+import { describeValue } from './describe.js';
 import { type SettableStatus, type StatusBase, UnknownStatus, isStatus, settable } from './status.js';
 
 /** What a context tells a unit about a write, beside the status. */

@@ -1,6 +1,6 @@
 import { type ExecFileException, execFile } from 'node:child_process';
 
-import { ENV, TIMEOUT_MS } from '../input.js';
+import { ENV, TIMEOUT_MS } from '../options.js';
 
 /**
  * The longest single command-line argument Linux accepts (`MAX_ARG_STRLEN`, 32 pages), less

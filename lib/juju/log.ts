@@ -1,5 +1,6 @@
 import type { StatusBus, StatusBusEvent, StatusBusEvents, StatusBusListener } from '../bus.js';
-import { checkOptions, describeValue, isPlainObject, messageOf, rule } from '../input.js';
+import { describeValue, messageOf } from '../describe.js';
+import { checkOptions, isPlainObject, rule } from '../options.js';
 import { HOOK_TOOL_OPTIONS, type HookToolOptions, MAX_ARGUMENT_BYTES, runHookTool } from './hook-tool.js';
 
 /** `juju-log`'s levels, each once. */

@@ -1,4 +1,4 @@
-import { BOOLEAN, checkOptions } from '../input.js';
+import { BOOLEAN, checkOptions } from '../options.js';
 import { shared } from '../registry.js';
 import { type SettableStatus, StatusBase, type StatusName, STATUS_NAMES, settable } from '../status.js';
 import type { Unit, WriteOptions } from '../unit.js';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { BOOLEAN, ENV, type Rule, checkOptions, describeValue, isPlainObject, rule } from '../input.js';
+import { describeValue } from '../describe.js';
+import { BOOLEAN, ENV, type Rule, checkOptions, isPlainObject, rule } from '../options.js';
 // From the package's main entry, not its modules: the published testing entry is a bundle of
 // its own, and statuses must be the main entry's classes (`instanceof BlockedStatus` in a test).
 import { StatusBase, type StatusName, isStatus } from '../index.js';

@@ -1,59 +1,7 @@
-/**
- * Names a value for an error message ("a number (42)", "a plain object", "undefined") without
- * ever throwing: bad input must get a clear `TypeError`, never a crash inside the message that
- * was meant to explain it. A proxy whose traps throw is described as "an object".
- *
- * @internal
- */
-export function describeValue(value: unknown): string {
-  switch (typeof value) {
-    case 'undefined':
-      return 'undefined';
-    case 'string':
-      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
-    case 'number':
-      return `a number (${String(value)})`;
-    case 'bigint':
-      return `a bigint (${String(value)}n)`;
-    case 'boolean':
-      return `a boolean (${String(value)})`;
-    case 'symbol':
-      return `a symbol (${value.description ?? ''})`;
-    case 'function':
-      return 'a function';
-    default:
-      break;
-  }
-  if (value === null) return 'null';
-  try {
-    if (Array.isArray(value)) return 'an array';
-    if (value instanceof Date) return 'a Date';
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto === null || proto === Object.prototype) return 'a plain object';
-    const ctor: unknown = (proto as { constructor?: unknown }).constructor;
-    if (typeof ctor === 'function' && typeof ctor.name === 'string' && ctor.name !== '') {
-      return `${withArticle(ctor.name)} instance`;
-    }
-  } catch {
-    // A proxy with a throwing trap: say what we can.
-  }
-  return 'an object';
-}
+// Options tables: each option's rule (what it accepts, said as the error says it), and the
+// one check every entry point runs on its options.
 
-/**
- * The message of a thrown value, whatever was thrown (`throw 'text'` happens).
- *
- * @internal
- */
-export function messageOf(thrown: unknown): string {
-  if (thrown instanceof Error) return thrown.message;
-  if (typeof thrown === 'string') return thrown;
-  try {
-    return String(thrown);
-  } catch {
-    return describeValue(thrown);
-  }
-}
+import { describeValue, messageOf } from './describe.js';
 
 /**
  * True for an object made by `{ … }` or `Object.create(null)`; false for anything else,
@@ -204,56 +152,4 @@ export function checkOptions<Table extends Record<string, Rule<unknown>>>(
     out[key] = option;
   }
   return out as Checked<Table>;
-}
-
-/**
- * True for a promise or any object with a `then` method: what a unit's write or a listener may
- * return to say that it finishes later. A getter on `then` that throws is the caller's to catch.
- *
- * @internal
- */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-/**
- * Adopts what a function returned: `undefined` for a value that is not a thenable, else a
- * native promise that settles as the thenable does, once. A `then` that is a getter and
- * throws gives a rejected promise, as awaiting it would; a `then` that calls back twice, or
- * never returns, cannot disturb the caller.
- *
- * @internal
- */
-export function adopt(value: unknown): Promise<unknown> | undefined {
-  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;
-  try {
-    if (typeof (value as { then?: unknown }).then !== 'function') return undefined;
-    return Promise.resolve(value);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-/**
- * `a, b or c`: a word list as an error message says it.
- *
- * @internal
- */
-export function listOf(words: readonly string[], last = 'or'): string {
-  return words.length < 2
-    ? words.join('')
-    : `${words.slice(0, -1).join(', ')} ${last} ${String(words[words.length - 1])}`;
-}
-
-/**
- * `an accessor`, `a getter`: a word with its article.
- *
- * @internal
- */
-export function withArticle(word: string): string {
-  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 }

@@ -2,7 +2,7 @@
 // wrong, so it must be exact and must never itself throw.
 import { expect } from 'chai';
 
-import { BOOLEAN, checkOptions, describeValue, isPlainObject, messageOf, rule } from '../lib/input.js';
+import { describeValue, messageOf } from '../lib/describe.js';
 
 class Port {
   readonly number = 8080;
@@ -60,59 +60,5 @@ describe('describing bad input', () => {
     expect(messageOf('plain text')).to.equal('plain text');
     expect(messageOf(42)).to.equal('42');
     expect(messageOf(Object.create(null))).to.equal('a plain object');
-  });
-
-  it('tells plain objects from everything else', () => {
-    expect([{}, Object.create(null)].map(isPlainObject)).to.deep.equal([true, true]);
-    expect([[], new Date(), new Port(), null, 'x', () => 1].map(isPlainObject)).to.deep.equal([
-      false,
-      false,
-      false,
-      false,
-      false,
-      false,
-    ]);
-  });
-
-  it('refuses options that are not a plain object, or that hold an unknown key', () => {
-    const table = { a: rule<number>('a number', (v) => typeof v === 'number'), b: BOOLEAN };
-    expect(checkOptions({ a: 1 }, 'the options', table)).to.deep.equal({ a: 1 });
-    expect(() => checkOptions([], 'the options', table)).to.throw(
-      TypeError,
-      'the options must be a plain object such as { a, b }, got an array',
-    );
-    expect(() => checkOptions({ c: 1 }, 'the options', table)).to.throw(
-      TypeError,
-      'the options has an unknown option "c": expected a, b',
-    );
-    expect(() => checkOptions({ b: 'yes' }, 'the options', table)).to.throw(
-      TypeError,
-      'the options option b must be true or false, got a string ("yes")',
-    );
-  });
-
-  it('refuses, in the same words, options whose getter or proxy trap throws', () => {
-    const table = { a: BOOLEAN };
-    const getter = {
-      get a(): boolean {
-        throw new Error('getter');
-      },
-    };
-    expect(() => checkOptions(getter, 'the options', table)).to.throw(
-      TypeError,
-      'the options option a could not be read (getter): it must be true or false',
-    );
-    const trap = new Proxy(
-      {},
-      {
-        ownKeys() {
-          throw new Error('trap');
-        },
-      },
-    );
-    expect(() => checkOptions(trap, 'the options', table)).to.throw(
-      TypeError,
-      'the options could not be read (trap): pass a plain object',
-    );
   });
 });

@@ -1,0 +1,79 @@
+// How error messages name values and word lists: bad input gets a clear TypeError, never a
+// crash inside the message that was meant to explain it.
+
+/**
+ * Names a value for an error message ("a number (42)", "a plain object", "undefined") without
+ * ever throwing: bad input must get a clear `TypeError`, never a crash inside the message that
+ * was meant to explain it. A proxy whose traps throw is described as "an object".
+ *
+ * @internal
+ */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case 'undefined':
+      return 'undefined';
+    case 'string':
+      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+    case 'number':
+      return `a number (${String(value)})`;
+    case 'bigint':
+      return `a bigint (${String(value)}n)`;
+    case 'boolean':
+      return `a boolean (${String(value)})`;
+    case 'symbol':
+      return `a symbol (${value.description ?? ''})`;
+    case 'function':
+      return 'a function';
+    default:
+      break;
+  }
+  if (value === null) return 'null';
+  try {
+    if (Array.isArray(value)) return 'an array';
+    if (value instanceof Date) return 'a Date';
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto === null || proto === Object.prototype) return 'a plain object';
+    const ctor: unknown = (proto as { constructor?: unknown }).constructor;
+    if (typeof ctor === 'function' && typeof ctor.name === 'string' && ctor.name !== '') {
+      return `${withArticle(ctor.name)} instance`;
+    }
+  } catch {
+    // A proxy with a throwing trap: say what we can.
+  }
+  return 'an object';
+}
+
+/**
+ * The message of a thrown value, whatever was thrown (`throw 'text'` happens).
+ *
+ * @internal
+ */
+export function messageOf(thrown: unknown): string {
+  if (thrown instanceof Error) return thrown.message;
+  if (typeof thrown === 'string') return thrown;
+  try {
+    return String(thrown);
+  } catch {
+    return describeValue(thrown);
+  }
+}
+
+/**
+ * `a, b or c`: a word list as an error message says it.
+ *
+ * @internal
+ */
+export function listOf(words: readonly string[], last = 'or'): string {
+  return words.length < 2
+    ? words.join('')
+    : `${words.slice(0, -1).join(', ')} ${last} ${String(words[words.length - 1])}`;
+}
+
+/**
+ * `an accessor`, `a getter`: a word with its article.
+ *
+ * @internal
+ */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+}
