@@ -16,7 +16,7 @@ export interface OnErrorWrapper {
    *
    * @typeParam F - the wrapped function's type, which the wrapper keeps.
    */
-  <F extends (...args: never[]) => unknown>(fn: F): F;
+  <F extends (...args: never[]) => unknown>(fn: F, decorating?: never): F;
   /**
    * Decorates a class method: `@onError(status) async method() { … }`.
    *

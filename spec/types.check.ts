@@ -80,3 +80,26 @@ export async function typeSpec(): Promise<void> {
 
   [n, s, t, out, wrong, unknown];
 }
+
+// onError decorates methods only: on a getter, a setter or a field it would throw at class
+// definition, so it must not compile.
+export class Decorated {
+  @status.onError(new WaitingStatus('w'))
+  method(): number {
+    return 1;
+  }
+
+  // @ts-expect-error onError does not decorate getters
+  @status.onError(new WaitingStatus('w'))
+  get port(): number {
+    return 1;
+  }
+
+  // @ts-expect-error onError does not decorate setters
+  @status.onError(new WaitingStatus('w'))
+  set port(_value: number) {}
+
+  // @ts-expect-error onError does not decorate fields
+  @status.onError(new WaitingStatus('w'))
+  field = 1;
+}
