@@ -157,6 +157,8 @@ export class StatusContext {
   readonly #queue: WriteQueue;
   /** Distinct blocked and waiting statuses, in order; the first of each kind wins. */
   readonly #conditions: SettableStatus[] = [];
+  /** The last condition taken: the same status added again (a loop, a retry) is skipped at once. */
+  #latest: SettableStatus | undefined;
   /** Distinct conditions past the kept ones, counted by name and message, up to {@link MAX_COUNTED}. */
   #uncounted: Set<string> | undefined;
   #blocked: BlockedStatus | undefined;
@@ -279,11 +281,10 @@ export class StatusContext {
    * @internal
    */
   receive(status: SettableStatus): void {
-    if (this.closed) return;
-    if (status.name === 'blocked' || status.name === 'waiting') {
-      if (status.name === 'blocked') this.#blocked ??= status;
-      else this.#waiting ??= status;
-      this.#condition(status);
+    if (this.#closed) return;
+    const name = status.name;
+    if (name === 'blocked' || name === 'waiting') {
+      if (status !== this.#latest) this.#condition(status);
       return;
     }
     this.#beforeWrite();
@@ -313,6 +314,9 @@ export class StatusContext {
    * counts it (up to 1000 more), so memory stays bounded in any loop.
    */
   #condition(status: SettableStatus): void {
+    this.#latest = status;
+    if (status.name === 'blocked') this.#blocked ??= status;
+    else this.#waiting ??= status as WaitingStatus;
     const conditions = this.#conditions;
     for (const kept of conditions) {
       if (kept === status || (kept.name === status.name && kept.message === status.message)) return;
