@@ -80,7 +80,7 @@ export class Reach<C extends Scoped> {
     // in one frame of this bus's, of one live context, and no open() context is about.
     if (from?.owner === this && this.#global.size === 0) {
       const contexts = from.contexts as readonly C[];
-      if (contexts.length === 1 && !contexts[0]!.closed) return contexts;
+      if (contexts.length === 1 && contexts[0]?.closed === false) return contexts;
     }
     const scoped = this.#scoped(from);
     if (this.#global.size === 0) return scoped;
