@@ -97,7 +97,9 @@ export class Decorated {
 
   // @ts-expect-error onError does not decorate setters
   @status.onError(new WaitingStatus('w'))
-  set port(_value: number) {}
+  set port(value: number) {
+    void value;
+  }
 
   // @ts-expect-error onError does not decorate fields
   @status.onError(new WaitingStatus('w'))
