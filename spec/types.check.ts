@@ -98,7 +98,7 @@ export class Decorated {
   // @ts-expect-error onError does not decorate setters
   @status.onError(new WaitingStatus('w'))
   set port(value: number) {
-    void value;
+    console.info(value);
   }
 
   // @ts-expect-error onError does not decorate fields
