@@ -1,4 +1,3 @@
-import type { StatusBus } from './bus.js';
 import { describeValue, listOf } from './describe.js';
 import { BOOLEAN, type Rule, checkOptions, rule } from './options.js';
 import { adopt } from './thenable.js';
@@ -58,6 +57,24 @@ export interface ContextOptions {
    * for peers)`. Default `false`.
    */
   summary?: boolean;
+}
+
+/**
+ * What a context needs of the bus that made it: where its statuses, failures, warnings and
+ * final status go. The bus is the layer above; a context knows it only through this.
+ *
+ * @internal
+ */
+export interface ContextHost {
+  /** Emits a status event for statuses a context added to itself alone. */
+  announce(status: SettableStatus, contexts: readonly StatusContext[]): void;
+  /** The context began closing: it is reached no more. */
+  released(context: StatusContext): void;
+  /** A failure that must not break flow. */
+  failed(failure: unknown, context?: StatusContext): void;
+  /** Misuse that must not break flow. */
+  warned(message: string): void;
+  emit(event: 'resolved', status: StatusBase, context: StatusContext): boolean;
 }
 
 /** Options of {@link StatusContext.close}. */
@@ -152,7 +169,7 @@ export class StatusContext {
   readonly summary: boolean;
 
   /** The bus that delivers to this context, and that hears what it publishes. */
-  readonly #bus: StatusBus;
+  readonly #bus: ContextHost;
   /** The unit's writes, in order, shared with every other context writing to it. */
   readonly #queue: WriteQueue;
   /** Distinct blocked and waiting statuses, in order; the first of each kind wins. */
@@ -172,7 +189,7 @@ export class StatusContext {
   #closed = false;
   #closing: Promise<StatusBase> | undefined;
 
-  private constructor(bus: StatusBus, unit: unknown, options: unknown) {
+  private constructor(bus: ContextHost, unit: unknown, options: unknown) {
     this.unit = checkUnit(unit, 'the unit of a status context');
     const {
       exitStatus = READY,
@@ -192,7 +209,7 @@ export class StatusContext {
    *
    * @internal
    */
-  static create(bus: StatusBus, unit: unknown, options: unknown): StatusContext {
+  static create(bus: ContextHost, unit: unknown, options: unknown): StatusContext {
     return new StatusContext(bus, unit, options);
   }
 

@@ -1,4 +1,3 @@
-import type { StatusBus } from './bus.js';
 import { describeValue, messageOf, withArticle } from './describe.js';
 import { adopt } from './thenable.js';
 import { type SettableStatus, type StatusBase, settable } from './status.js';
@@ -83,13 +82,23 @@ export class ReconcilerError extends Error {
 }
 
 /**
+ * What `onError` needs of its bus: where the status goes, and where the expected error is told.
+ *
+ * @internal
+ */
+export interface OnErrorHost {
+  add(status: StatusBase): void;
+  emit(event: 'expected', error: ReconcilerError): boolean;
+}
+
+/**
  * Makes the wrapper behind `onError` for a bus.
  *
  * @throws TypeError for a status that cannot be set, or an error type that is not a class.
  * @internal
  */
 export function wrapOnError(
-  bus: StatusBus,
+  bus: OnErrorHost,
   status: StatusBase,
   errorTypes: readonly ErrorType[],
 ): OnErrorWrapper {

@@ -392,7 +392,13 @@ const RELATION_FLAGS = {
   app: { type: 'boolean', usage: 'Get the relation data for the overall application, not just a unit' },
 };
 
-/** @type {Record<string, Tool>} */
+/**
+ * Each simulated tool, keyed by the one list of their names (`SIMULATED_TOOLS` in
+ * simulator.ts): tsc refuses a tool listed there and missing here, or one here that is not
+ * listed.
+ *
+ * @type {Record<import('./simulator.js').SimulatedTool, Tool>}
+ */
 const TOOLS = {
   'status-set': {
     usage: 'status-set [options] <maintenance | blocked | waiting | active> [message]',
@@ -734,9 +740,6 @@ function actionParams(state, env) {
   return params;
 }
 
-/** The tools a simulator provides, in the order they are listed. @internal */
-const TOOL_NAMES = Object.keys(TOOLS);
-
 /**
  * `--help`: what juju/cmd prints, on stdout, exit 0.
  *
@@ -788,7 +791,7 @@ function run(name, root, args) {
     } else if (custom !== undefined) {
       result = { code: custom.exitCode ?? 0, stdout: custom.stdout ?? '', stderr: custom.stderr ?? '' };
     } else {
-      const tool = /** @type {Tool} */ (TOOLS[name]);
+      const tool = /** @type {Tool} */ (/** @type {Record<string, Tool>} */ (TOOLS)[name]);
       try {
         const parsed = parse(args, { ...(tool.format ? FORMAT_FLAG : {}), ...tool.flags });
         result =
@@ -847,7 +850,7 @@ function record(root, state, name, args, result, failure) {
   writeState(root, state);
 }
 
-module.exports = { withLock, readState, writeState, run, TOOL_NAMES };
+module.exports = { withLock, readState, writeState, run };
 
 // Run as a tool: `node hook-tool.cjs <tool> <simulator folder> <arguments…>`.
 if (require.main === module) {
