@@ -76,12 +76,17 @@ export class Reach<C extends Scoped> {
   /** The live contexts an `add()` from the caller reaches, outermost first; a frozen array. */
   reached(): readonly C[] {
     const from = storage.getStore();
-    // The common case inline (bench/core.ts, "add(blocked), context() body"): the caller is
-    // in one frame of this bus's, of one live context, and no open() context is about.
-    if (from?.owner === this && this.#global.size === 0) {
+    // The common case, small enough for V8 to inline into add() (bench/core.ts, "add(blocked),
+    // context() body"): the caller is in a frame of one live context of this bus's, and no
+    // open() context is about.
+    if (from?.owner === this && from.contexts.length === 1 && this.#global.size === 0) {
       const contexts = from.contexts as readonly C[];
-      if (contexts.length === 1 && contexts[0]?.closed === false) return contexts;
+      if (contexts[0]?.closed === false) return contexts;
     }
+    return this.#reachedFrom(from);
+  }
+
+  #reachedFrom(from: Frame | undefined): readonly C[] {
     const scoped = this.#scoped(from);
     if (this.#global.size === 0) return scoped;
     const global = (this.#globalView ??= Object.freeze([...this.#global]));
