@@ -53,7 +53,7 @@ const { parseArgs } = require('node:util');
  *   config: Record<string, unknown>,
  *   relations: Relation[],
  *   charmState: Record<string, string>,
- *   hookState: Record<string, Record<string, string>>,
+ *   committed: Record<string, { charmState: Record<string, string>, relations: Relation[] }>,
  *   actionParams: Record<string, Record<string, unknown>>,
  *   unitReads: Record<string, StatusRecord>,
  *   custom: Record<string, CustomTool>,
@@ -618,14 +618,13 @@ const TOOLS = {
     purpose: 'print server-side-state value',
     format: true,
     flags: { strict: { type: 'boolean', usage: 'Return an error if the requested key does not exist' } },
-    run({ parsed, state, env }) {
+    run({ parsed, state }) {
       const format = formatOf(parsed);
       const [given, ...extra] = parsed.args;
       checkEmpty(extra);
       const key = given === undefined || given === '-' ? '' : given;
-      const kept = unitState(state, env);
-      if (key === '') return { code: 0, stdout: render(kept, format) };
-      const value = kept[key];
+      if (key === '') return { code: 0, stdout: render(state.charmState, format) };
+      const value = state.charmState[key];
       if (value === undefined && parsed.flags.strict === true) throw new ToolExit(1, `"${key}" not found`);
       return { code: 0, stdout: render(value ?? '', format) };
     },
@@ -635,9 +634,8 @@ const TOOLS = {
     usage: 'state-set [options] key=value [key=value ...]',
     purpose: 'set server-side-state values',
     flags: {},
-    run({ parsed, state, env }) {
-      const kept = unitState(state, env);
-      for (const [key, value] of keyValues(parsed.args)) put(kept, key, value);
+    run({ parsed, state }) {
+      for (const [key, value] of keyValues(parsed.args)) put(state.charmState, key, value);
       return { code: 0 };
     },
   },
@@ -716,18 +714,6 @@ const TOOLS = {
     },
   },
 };
-
-/**
- * The unit state a hook reads and writes. A hook run through `dispatch` works on its own copy,
- * which the simulator commits when the hook exits 0 and drops otherwise, as Juju does (the
- * uniter's `runner/context/context.go`, `Flush`: `doFlush`, which writes the state, runs only
- * when the hook returned no error). A tool called outside such a run writes at once.
- *
- * @param {State} state @param {NodeJS.ProcessEnv} env
- */
-function unitState(state, env) {
-  return state.hookState[env.JUJU_CONTEXT_ID ?? ''] ?? state.charmState;
-}
 
 /**
  * The parameters of the action this hook runs; outside an action, the tool is not available.

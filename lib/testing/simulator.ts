@@ -336,7 +336,7 @@ export class HookToolsSimulator {
       config: { ...config },
       relations: normalize(relations),
       charmState: { ...state },
-      hookState: {},
+      committed: {},
       actionParams: { '': { ...actionParams } },
       unitReads: {},
       custom: {},
@@ -565,8 +565,9 @@ export class HookToolsSimulator {
   ): Promise<HookRun> {
     const dir = await this.#unitCharm(resolve(charmDir));
     const env = { ...this.env, JUJU_CHARM_DIR: dir, JUJU_CONTEXT_ID: id, ...extra };
+    // What Juju holds before the hook, to put back if it fails: see below.
     await this.#update((state) => {
-      state.hookState[id] = { ...state.charmState };
+      state.committed[id] = structuredClone({ charmState: state.charmState, relations: state.relations });
     });
     const { exitCode, stdout, stderr } = await new Promise<{
       exitCode: number | null;
@@ -591,11 +592,21 @@ export class HookToolsSimulator {
         },
       );
     });
-    // Juju commits a hook's unit state only when it succeeded (context.go, Flush).
+    // Juju commits a hook's unit state and relation settings only when it succeeded
+    // (internal/worker/uniter/runner/context/context.go, Flush: doFlush, which writes them,
+    // runs only when the hook returned no error); status-set took effect at once.
     await this.#update((state) => {
-      const kept = state.hookState[id];
-      if (exitCode === 0 && kept !== undefined) state.charmState = kept;
-      Reflect.deleteProperty(state.hookState, id);
+      const before = state.committed[id];
+      if (exitCode !== 0 && before !== undefined) {
+        state.charmState = before.charmState;
+        for (const relation of state.relations) {
+          const was = before.relations.find((r) => r.id === relation.id);
+          if (was === undefined) continue;
+          relation.localUnitData = was.localUnitData;
+          relation.localAppData = was.localAppData;
+        }
+      }
+      Reflect.deleteProperty(state.committed, id);
     });
     const records = (await this.#records()).filter((call) => call.hook === id);
     return {

@@ -476,7 +476,7 @@ describe("HookToolsSimulator, the charm author's harness", function () {
 
   // juju/juju internal/worker/uniter/runner/context/context.go, Flush: doFlush (which writes
   // the unit state) runs only when the hook returned no error.
-  it('runHook() keeps the unit state a hook set only when it exits 0, as Juju commits a hook (Flush)', async () => {
+  it('runHook() keeps the unit state and relation settings a hook set only when it exits 0, as Juju commits a hook (Flush)', async () => {
     const ok = await simulator.runHook(charm, 'install');
     expect(ok.exitCode).to.equal(0);
     expect(await simulator.state()).to.deep.equal({ 'last-hook': 'install' });
@@ -484,6 +484,18 @@ describe("HookToolsSimulator, the charm author's harness", function () {
     expect(failed.exitCode).to.equal(1);
     expect(failed.calls.map((c) => `${c.tool} ${String(c.exitCode)}`)).to.include('state-set 0');
     expect(await simulator.state()).to.deep.equal({ 'last-hook': 'install' });
+    const seen = async (): Promise<string> =>
+      (await tool(simulator, 'relation-get', '-r', 'database:3', 'seen', 'webapp/0')).stdout;
+    await simulator.runHook(charm, 'database-relation-joined');
+    expect(await seen()).to.equal('database-relation-joined\n');
+    const broken = await simulator.runHook(charm, 'database-relation-changed', {
+      env: { FAIL_AFTER_STATE_SET: '1' },
+    });
+    expect(broken.calls.map((c) => `${c.tool} ${String(c.exitCode)}`)).to.include('relation-set 0');
+    expect(broken.exitCode).to.equal(1);
+    expect(await seen()).to.equal('database-relation-joined\n');
+    expect(await simulator.state()).to.deep.equal({ 'last-hook': 'database-relation-joined' });
+    expect(String(await simulator.status())).to.equal('maintenance: running database-relation-changed');
   });
 
   it('runHook() sets the relation variables for a relation hook, defaulting to its first remote unit', async () => {
