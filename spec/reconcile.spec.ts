@@ -290,7 +290,7 @@ describe('reconcile(), its outcome (in process, with the hook environment given)
     expect(outcome.status).to.deep.equal(waiting);
     expect(outcome.error).to.be.instanceOf(ReconcilerError);
     expect(process.exitCode).to.equal(exitCode);
-    expect(await simulator.state()).to.deep.equal({});
+    expect(await simulator.state()).to.deep.equal({ 'charms-contextual-status.reconciled': '' });
   });
 
   it('any other error: in the outcome, errorStatus published, process.exitCode 1', async () => {

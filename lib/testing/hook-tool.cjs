@@ -361,17 +361,26 @@ function relationOf({ parsed, env, state }) {
 }
 
 /**
- * `key=value` arguments, as Juju's keyvalues parser reads them.
+ * `key=value` arguments, as juju/utils `keyvalues.Parse(args, true)` reads them for
+ * `state-set` and `relation-set`: split at the first `=`, key and value trimmed of white space,
+ * an empty value allowed, an empty key or a key given twice refused (exit 2, from `Init`).
  *
  * @param {string[]} args
  * @returns {[string, string][]}
  */
 function keyValues(args) {
-  return args.map((arg) => {
+  /** @type {Map<string, string>} */
+  const pairs = new Map();
+  for (const arg of args) {
     const at = arg.indexOf('=');
-    if (at < 1) throw new ToolExit(2, `expected "key=value", got "${arg}"`);
-    return [arg.slice(0, at), arg.slice(at + 1)];
-  });
+    if (at < 0) throw new ToolExit(2, `expected "key=value", got ${JSON.stringify(arg)}`);
+    const key = arg.slice(0, at).trim();
+    const value = arg.slice(at + 1).trim();
+    if (key === '') throw new ToolExit(2, `expected "key=value", got "${key}=${value}"`);
+    if (pairs.has(key)) throw new ToolExit(2, `key ${JSON.stringify(key)} specified more than once`);
+    pairs.set(key, value);
+  }
+  return [...pairs];
 }
 
 /**
@@ -635,7 +644,9 @@ const TOOLS = {
     purpose: 'set server-side-state values',
     flags: {},
     run({ parsed, state }) {
-      for (const [key, value] of keyValues(parsed.args)) put(state.charmState, key, value);
+      // jujuc/state-set.go, Run: SetCharmStateValue(k, v) for each pair; an empty value is
+      // stored as one (only state-delete removes a key).
+      for (const [key, value] of keyValues(parsed.args)) state.charmState[key] = value;
       return { code: 0 };
     },
   },

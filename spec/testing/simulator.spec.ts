@@ -396,6 +396,26 @@ describe('HookToolsSimulator, faithful to Juju', function () {
     expect(await simulator.state()).to.deep.equal({ reconciled: 'true', port: '8080' });
   });
 
+  // juju/utils keyvalues.Parse(args, true), as jujuc/state-set.go Init calls it; Run stores
+  // each value with SetCharmStateValue, an empty one included.
+  it('state-set reads key=value as Juju does: trimmed, an empty value stored, a key twice or no key refused', async () => {
+    expect(await tool(simulator, 'state-set', ' port = 8080 ', 'flag=')).to.deep.include({ code: 0 });
+    expect(await simulator.state()).to.deep.equal({ port: '8080', flag: '' });
+    expect(await tool(simulator, 'state-set', 'k=1', 'k =2')).to.deep.include({
+      code: 2,
+      stderr: 'ERROR key "k" specified more than once\n',
+    });
+    expect(await tool(simulator, 'state-set', ' =1')).to.deep.include({
+      code: 2,
+      stderr: 'ERROR expected "key=value", got "=1"\n',
+    });
+    expect(await tool(simulator, 'state-set', 'port')).to.deep.include({
+      code: 2,
+      stderr: 'ERROR expected "key=value", got "port"\n',
+    });
+    expect(await simulator.state()).to.deep.equal({ port: '8080', flag: '' });
+  });
+
   it("relation-list lists the remote units; relation-set writes this unit's bag", async () => {
     expect(
       JSON.parse((await tool(simulator, 'relation-list', '-r', '7', '--format=json')).stdout),
