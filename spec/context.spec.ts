@@ -14,6 +14,7 @@ import {
   WaitingStatus,
 } from '../lib/index.js';
 import { SlowUnit } from './support/units.js';
+import { runScript } from './support/script.js';
 
 const texts = (statuses: readonly StatusBase[]): string[] => statuses.map(String);
 
@@ -899,46 +900,26 @@ describe('status contexts, beyond the original', () => {
 
   describe('a context left open at exit', () => {
     it('counts one whose close() began but whose final write never landed', async () => {
-      const { execFile } = await import('node:child_process');
-      const { promisify } = await import('node:util');
       const script = `
         import * as status from './lib/index.ts';
         class StuckUnit { setStatus() { return new Promise(() => {}); } }
         void status.open(new StuckUnit()).close();
         status.open(new status.MemoryUnit());
       `;
-      const { stderr } = await promisify(execFile)(
-        process.execPath,
-        ['--import', 'tsx', '--input-type=module', '-e', script],
-        {
-          cwd: new URL('..', import.meta.url).pathname,
-          env: { ...process.env, NODE_V8_COVERAGE: undefined },
-        },
-      );
+      const { stderr } = await runScript(script);
       expect(stderr).to.include(
         'charms-contextual-status: 2 status contexts had not published a final status at exit (1 open, 1 closing with the final write not landed); the unit keeps showing a stale status (units: a StuckUnit, a MemoryUnit)',
       );
     });
 
     it('is reported on stderr, naming how many and their units', async () => {
-      const { execFile } = await import('node:child_process');
-      const { promisify } = await import('node:util');
       const script = `
         import * as status from './lib/index.ts';
         status.open(new status.MemoryUnit());
         status.open(new status.HookToolUnit());
         await status.context(new status.MemoryUnit(), () => undefined);
       `;
-      const { stderr } = await promisify(execFile)(
-        process.execPath,
-        ['--import', 'tsx', '--input-type=module', '-e', script],
-        // Without coverage: V8 coverage of sources tsx transformed in another process merges
-        // wrong with this process's own (c8 would count covered lines as missed).
-        {
-          cwd: new URL('..', import.meta.url).pathname,
-          env: { ...process.env, NODE_V8_COVERAGE: undefined },
-        },
-      );
+      const { stderr } = await runScript(script);
       expect(stderr).to.include(
         'charms-contextual-status: 2 status contexts were still open at exit and never published a final status; the unit keeps showing a stale status (units: a MemoryUnit, HookToolUnit(unit))',
       );

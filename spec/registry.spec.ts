@@ -1,10 +1,8 @@
 // The process-wide registry, where globalThis cannot hold it: importing the package must never
 // fail for that (a sandbox may freeze globalThis), and the loss must be said, not silent.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 
-const root = new URL('..', import.meta.url).pathname;
+import { runScript } from './support/script.js';
 
 /** Runs `prepare`, then imports the package and runs one context, in a new process. */
 async function importAfter(prepare: string): Promise<{ stdout: string; stderr: string }> {
@@ -15,12 +13,7 @@ async function importAfter(prepare: string): Promise<{ stdout: string; stderr: s
     await status.context(unit, () => status.add(new status.BlockedStatus('Add a database')));
     console.log(String(unit.status));
   `;
-  // Without coverage: V8 coverage of sources tsx transformed in another process merges wrong
-  // with this process's own.
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: root,
-    env: { ...process.env, NODE_V8_COVERAGE: undefined },
-  });
+  return runScript(script);
 }
 
 describe('the registry copies of the package share', () => {

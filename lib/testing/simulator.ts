@@ -298,7 +298,11 @@ let runs = 0;
 export class HookToolsSimulator {
   /** The folder holding the tool executables; first on `PATH` in {@link env}. */
   readonly dir: string;
-  /** The environment of a hook run against the simulator (one hook context, for in-process use). */
+  /**
+   * The environment of a hook run against the simulator (one hook context, for in-process use).
+   * Tools called with it outside `runHook`/`runAction` change the world at once: there is no
+   * hook end at which to commit or discard.
+   */
   readonly env: Readonly<Record<string, string>>;
   readonly #root: string;
 
@@ -365,11 +369,14 @@ export class HookToolsSimulator {
   }
 
   /**
-   * Runs one hook as Juju runs it: `<charmDir>/dispatch` in a new process, in the charm's
-   * folder, with the hook's environment (`JUJU_DISPATCH_PATH=hooks/<hook>`, `JUJU_HOOK_NAME`,
-   * `JUJU_CHARM_DIR`, `JUJU_UNIT_NAME`, `JUJU_MODEL_NAME`, `JUJU_VERSION`, a new
-   * `JUJU_CONTEXT_ID`, the relation's variables for a relation hook) and the tools first on
-   * `PATH`. Resolves to what that hook did, and nothing from before it.
+   * Runs one hook as Juju runs it: `dispatch` in a new process, in the unit's own charm
+   * folder (the entries of `charmDir` linked into it, as Juju deploys a copy of the charm per
+   * unit), with the hook's environment (`JUJU_DISPATCH_PATH=hooks/<hook>`, `JUJU_HOOK_NAME`,
+   * `JUJU_CHARM_DIR` naming that folder, `JUJU_UNIT_NAME`, `JUJU_MODEL_NAME`, `JUJU_VERSION`,
+   * a new `JUJU_CONTEXT_ID`, the relation's variables for a relation hook) and the tools first
+   * on `PATH`. Resolves to what that hook did, and nothing from before it. A hook that exits
+   * non-zero keeps none of its unit state or relation settings, as Juju commits a hook only
+   * when it succeeds (`Flush`); its statuses stand.
    *
    * @throws TypeError (as a rejection) for a hook name or options of the wrong shape.
    */
