@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 
 import { type ContextOptions, StatusContext } from './context.js';
 import { describeValue, messageOf } from './describe.js';
+import { hookStderr } from './hook.js';
 import { adopt } from './thenable.js';
 import { type Guard, LISTENER, guard, isGuard } from './listeners.js';
 import { type ErrorType, type OnErrorWrapper, type ReconcilerError, wrapOnError } from './on-error.js';
@@ -319,7 +320,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    */
   failed(failure: unknown, context?: StatusContext, what = 'a status write failed'): void {
     const error = asError(failure);
-    if (this.listenerCount('error') === 0) console.error(`charms-contextual-status: ${what}:`, error);
+    if (this.listenerCount('error') === 0) hookStderr('error', `charms-contextual-status: ${what}:`, error);
     else if (context === undefined) this.emit('error', error);
     else this.emit('error', error, context);
   }
@@ -330,7 +331,7 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
    * @internal
    */
   warned(message: string): void {
-    if (this.listenerCount('warning') === 0) console.warn(`charms-contextual-status: ${message}`);
+    if (this.listenerCount('warning') === 0) hookStderr('warn', `charms-contextual-status: ${message}`);
     else this.emit('warning', message);
   }
 
@@ -412,7 +413,8 @@ export class StatusBus extends EventEmitter<StatusBusEvents> {
     const failed =
       event === 'error'
         ? (failure: unknown, original: unknown) => {
-            console.error(
+            hookStderr(
+              'error',
               `charms-contextual-status: an error listener failed (${messageOf(failure)}) while handling:`,
               original,
             );

@@ -1,8 +1,10 @@
-import { describeValue, listOf } from './describe.js';
+import { describeUnit, listOf, unpublishedReport } from './describe.js';
+import type { InProcessHook } from './hook.js';
 import { BOOLEAN, type Rule, checkOptions, rule } from './options.js';
 import { adopt } from './thenable.js';
 import { type WriteQueue, queueOf } from './queue.js';
 import { shared } from './registry.js';
+import { currentHook } from './scope.js';
 import {
   ActiveStatus,
   type BlockedStatus,
@@ -121,17 +123,7 @@ const SUMMARY_WIDTH = 120;
 const unclosed = shared('open contexts', () => {
   const open = new Set<{ readonly unit: Unit; readonly closed: boolean }>();
   process.once('exit', () => {
-    if (open.size === 0) return;
-    const units = [...open].map((c) => unitName(c.unit));
-    const writing = [...open].filter((c) => c.closed).length;
-    const plural = open.size === 1 ? '' : 's';
-    const what =
-      writing === 0
-        ? `${open.size === 1 ? 'was' : 'were'} still open at exit and never published a final status`
-        : `had not published a final status at exit (${String(open.size - writing)} open, ${String(writing)} closing with the final write not landed)`;
-    console.error(
-      `charms-contextual-status: ${String(open.size)} status context${plural} ${what}; the unit keeps showing a stale status (units: ${units.join(', ')}). Close every open() context and await it, or use context().`,
-    );
+    if (open.size > 0) console.error(unpublishedReport([...open], 'at exit'));
   });
   return open;
 });
@@ -188,6 +180,8 @@ export class StatusContext {
   /** Set as `close()` begins, before the final write: from then on nothing is received. */
   #closed = false;
   #closing: Promise<StatusBase> | undefined;
+  /** The test's in-process hook run this context was opened in, which ends it with the run. */
+  #hook: InProcessHook | undefined;
 
   private constructor(bus: ContextHost, unit: unknown, options: unknown) {
     this.unit = checkUnit(unit, 'the unit of a status context');
@@ -202,6 +196,8 @@ export class StatusContext {
     this.#bus = bus;
     this.#queue = queueOf(this.unit);
     unclosed.add(this);
+    this.#hook = currentHook();
+    this.#hook?.contexts.add(this);
   }
 
   /**
@@ -275,9 +271,24 @@ export class StatusContext {
     this.#closing = this.#close(failed);
     const published = (): void => {
       unclosed.delete(this);
+      this.#hook?.contexts.delete(this);
     };
     this.#closing.then(published, published);
     return this.#closing;
+  }
+
+  /**
+   * Stops receiving and forgets the context without a final write: what the end of a process
+   * does to a context left open. The testing entry ends the contexts of a hook run in the test's
+   * process this way when the run ends.
+   *
+   * @internal
+   */
+  abandon(): void {
+    this.#closed = true;
+    this.#bus.released(this);
+    unclosed.delete(this);
+    this.#hook?.contexts.delete(this);
   }
 
   /** Closes the context, for `await using ctx = open(unit)`. */
@@ -287,7 +298,7 @@ export class StatusContext {
 
   /** `StatusContext(open, MemoryUnit)`, for logs and warnings. */
   toString(): string {
-    return `StatusContext(${this.closed ? 'closed' : 'open'}, ${unitName(this.unit)})`;
+    return `StatusContext(${this.closed ? 'closed' : 'open'}, ${describeUnit(this.unit)})`;
   }
 
   /**
@@ -498,18 +509,3 @@ function cut(text: string, width: number): string {
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
-/** How a unit is named in warnings and the report at exit. */
-function unitName(unit: Unit): string {
-  try {
-    const proto = Object.getPrototypeOf(unit) as object | null;
-    if (proto !== null && proto !== Object.prototype && Object.hasOwn(proto, 'toString')) {
-      return (unit as { toString(): string }).toString();
-    }
-  } catch {
-    // fall through
-  }
-  return unit instanceof Object && unit.constructor !== Object
-    ? `a ${unit.constructor.name}`
-    : describeValue(unit);
-}

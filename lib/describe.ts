@@ -77,3 +77,43 @@ export function listOf(words: readonly string[], last = 'or'): string {
 export function withArticle(word: string): string {
   return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 }
+
+/**
+ * How a unit is named in warnings and reports: its own `toString()` if its class has one
+ * (`MemoryUnit(…)`), else its class (`a HookToolUnit`).
+ *
+ * @internal
+ */
+export function describeUnit(unit: unknown): string {
+  try {
+    const proto = Object.getPrototypeOf(unit) as object | null;
+    if (proto !== null && proto !== Object.prototype && Object.hasOwn(proto, 'toString')) {
+      return (unit as { toString(): string }).toString();
+    }
+  } catch {
+    // fall through
+  }
+  return unit instanceof Object && unit.constructor !== Object
+    ? `a ${unit.constructor.name}`
+    : describeValue(unit);
+}
+
+/**
+ * What a process (or a test's hook run) says of the contexts it leaves without a final status:
+ * their units keep showing a stale one. `when` is `'at exit'` or `'when the hook ended'`.
+ *
+ * @internal
+ */
+export function unpublishedReport(
+  contexts: readonly { readonly unit: unknown; readonly closed: boolean }[],
+  when: string,
+): string {
+  const units = contexts.map((c) => describeUnit(c.unit));
+  const writing = contexts.filter((c) => c.closed).length;
+  const count = contexts.length;
+  const what =
+    writing === 0
+      ? `${count === 1 ? 'was' : 'were'} still open ${when} and never published a final status`
+      : `had not published a final status ${when} (${String(count - writing)} open, ${String(writing)} closing with the final write not landed)`;
+  return `charms-contextual-status: ${String(count)} status context${count === 1 ? '' : 's'} ${what}; the unit keeps showing a stale status (units: ${units.join(', ')}). Close every open() context and await it, or use context().`;
+}

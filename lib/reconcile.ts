@@ -5,6 +5,7 @@ import type { StatusBus } from './bus.js';
 import { CONTEXT_OPTIONS, type ContextOptions, type StatusContext } from './context.js';
 import { bus as defaultBus } from './default.js';
 import { describeValue, messageOf } from './describe.js';
+import { failHook, hookEnv } from './hook.js';
 import { BOOLEAN, ENV, TIMEOUT_MS, checkOptions, isPlainObject, oneOf, rule } from './options.js';
 import { type HookToolOptions, runHookTool } from './juju/hook-tool.js';
 import { JUJU_LOG_OPTIONS, type JujuLogOptions, LogSink, forward, isBus } from './juju/log.js';
@@ -37,7 +38,7 @@ export interface ReconcileOptions {
   log?: boolean | JujuLogOptions;
   /** The bus the hook's context is opened on (default: the default bus). */
   bus?: StatusBus;
-  /** The hook's environment (default `process.env`). */
+  /** The hook's environment (default `process.env`; in a test's in-process run, that run's). */
   env?: Record<string, string | undefined>;
   /** Milliseconds before a hook tool is stopped (default 60 000). */
   timeoutMs?: number;
@@ -134,7 +135,7 @@ export async function reconcile(
     throw new TypeError(`reconcile() needs the charm's reconcile function, got ${describeValue(fn)}`);
   }
   const checked = checkOptions(options, 'reconcile() options', OPTIONS);
-  const env = checked.env ?? process.env;
+  const env = checked.env ?? hookEnv();
   const tools: HookToolOptions = {
     env,
     ...(checked.timeoutMs === undefined ? {} : { timeoutMs: checked.timeoutMs }),
@@ -219,7 +220,7 @@ async function runHook(
       // Juju discards this hook's state-set: only the file can say it failed.
       unreconciled(run, 'this hook failed');
       sink.log('ERROR', `the ${hook} hook failed, and Juju will retry it: ${stackOf(error)}`);
-      process.exitCode = 1;
+      failHook(1);
     }
   }
   if (options.application === true && status !== undefined) await publishToApplication(status, sink, tools);

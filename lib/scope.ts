@@ -1,13 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
+import type { InProcessHook } from './hook.js';
 import { shared } from './registry.js';
 
-/** One link of the async scope: the contexts of one bus, and the frame it was set in. */
+/**
+ * One link of the async scope: the contexts of one bus, or the hook a test runs in its own
+ * process, and the frame it was set in.
+ */
 interface Frame {
   readonly owner: object;
   /** The live contexts of `owner` the code in this frame runs inside, outermost first. */
   readonly contexts: readonly Scoped[];
   readonly outer: Frame | undefined;
+  /** Set on the frame of a hook run in the test's process: see `lib/hook.ts`. */
+  readonly hook?: InProcessHook;
 }
 
 /** What the scope needs of a context. */
@@ -24,6 +30,34 @@ const storage = shared('async scope', () => new AsyncLocalStorage<Frame>());
 
 const NONE: readonly never[] = Object.freeze([]);
 
+/** The owner of hook frames: no bus's, so that a bus's walk up the frames passes them by. */
+const HOOK_FRAMES = Object.freeze({});
+
+/**
+ * Runs `fn` as the hook `hook`: everything it starts, across every `await`, sees `hook` from
+ * {@link currentHook}.
+ *
+ * @internal
+ */
+export function runInHook<R>(hook: InProcessHook, fn: () => R): R {
+  return storage.run({ owner: HOOK_FRAMES, contexts: NONE, outer: storage.getStore(), hook }, fn);
+}
+
+/**
+ * The hook run in the test's process that the caller belongs to, if any.
+ *
+ * @internal
+ */
+export function currentHook(): InProcessHook | undefined {
+  return hookIn(storage.getStore());
+}
+
+function hookIn(from: Frame | undefined): InProcessHook | undefined {
+  let frame = from;
+  while (frame !== undefined && frame.hook === undefined) frame = frame.outer;
+  return frame?.hook;
+}
+
 /**
  * Which contexts an `add()` made from here reaches: one per bus.
  *
@@ -38,6 +72,11 @@ const NONE: readonly never[] = Object.freeze([]);
  * listener opens or closes contexts in the middle of an event: a closed context is simply
  * skipped. Looking up what an `add()` reaches allocates nothing in the common case.
  *
+ * A hook the testing entry runs in the test's process is a process of its own, as far as
+ * contexts go: a bus-wide context opened there reaches only the `add()` calls of that hook, as
+ * one opened in a hook's process reaches only that process's.
+ *
+ *
  * @internal
  */
 export class Reach<C extends Scoped> {
@@ -45,6 +84,8 @@ export class Reach<C extends Scoped> {
   readonly #global = new Set<C>();
   /** A frozen copy of `#global` for listeners, made when first needed after a change. */
   #globalView: readonly C[] | undefined = NONE;
+  /** The hook each bus-wide context was opened in, for those opened in a test's hook run. */
+  readonly #hookOf = new Map<C, InProcessHook>();
   /**
    * The opening order of each open context, to list bus-wide and scoped ones together,
    * outermost first. A Map, emptied as contexts close: a WeakMap holding 100,000 contexts made
@@ -65,12 +106,15 @@ export class Reach<C extends Scoped> {
     this.#order.set(context, ++this.#opened);
     this.#global.add(context);
     this.#globalView = undefined;
+    const hook = currentHook();
+    if (hook !== undefined) this.#hookOf.set(context, hook);
   }
 
   /** Stops `context` receiving, from wherever it was opened. */
   close(context: C): void {
     this.#order.delete(context);
     if (this.#global.delete(context)) this.#globalView = undefined;
+    this.#hookOf.delete(context);
   }
 
   /** The live contexts an `add()` from the caller reaches, outermost first; a frozen array. */
@@ -89,15 +133,25 @@ export class Reach<C extends Scoped> {
   #reachedFrom(from: Frame | undefined): readonly C[] {
     const scoped = this.#scoped(from);
     if (this.#global.size === 0) return scoped;
-    const global = (this.#globalView ??= Object.freeze([...this.#global]));
+    const global = this.#globalFrom(from);
     if (scoped.length === 0) return global;
     const order = (c: C): number => this.#order.get(c) ?? 0;
     return Object.freeze([...global, ...scoped].sort((a, b) => order(a) - order(b)));
   }
 
+  /** The bus-wide contexts an `add()` from `from` reaches: those of its hook, if in one. */
+  #globalFrom(from: Frame | undefined): readonly C[] {
+    const all = (this.#globalView ??= Object.freeze([...this.#global]));
+    const hook = hookIn(from);
+    if (this.#hookOf.size === 0 && hook === undefined) return all;
+    return Object.freeze(all.filter((c) => this.#hookOf.get(c) === hook));
+  }
+
   /** How many live contexts an `add()` from the caller reaches, without listing them. */
   count(): number {
-    return this.#global.size + this.#scoped(storage.getStore()).length;
+    const from = storage.getStore();
+    const global = this.#global.size === 0 ? 0 : this.#globalFrom(from).length;
+    return global + this.#scoped(from).length;
   }
 
   /**

@@ -1,11 +1,10 @@
 // `npm run build`: the package as users load it. Each entry point (`.` and `./testing`) is one
 // ES module, bundled by esbuild, so that a hook loads one file instead of a tree of them; the
 // testing entry imports the main one (one set of status classes, one registry). The types are
-// tsc's declarations, holding the public API only (stripInternal). The simulator's tool
-// script is copied as it is: it runs as a process of its own.
+// tsc's declarations, holding the public API only (stripInternal).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 rmSync('dist', { recursive: true, force: true });
@@ -13,13 +12,6 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly'], {
   stdio: 'inherit',
 });
-// The tool script's JSDoc typedefs (its state on disk) are internal, and stripInternal cannot
-// reach them: no entry point exports them.
-writeFileSync(
-  'dist/testing/hook-tool.d.cts',
-  '// The tool script of the simulator: internal, no public types.\nexport {};\n',
-);
-copyFileSync('lib/testing/hook-tool.cjs', 'dist/testing/hook-tool.cjs');
 
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20.19', logLevel: 'warning' };
 await build({

@@ -1,6 +1,8 @@
-import { type ExecFileException, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 
+import { type InProcessHook, type ToolReply, hookEnv } from '../hook.js';
 import { ENV, TIMEOUT_MS } from '../options.js';
+import { currentHook } from '../scope.js';
 
 /**
  * The longest single command-line argument Linux accepts (`MAX_ARG_STRLEN`, 32 pages), less
@@ -19,7 +21,10 @@ export type HookToolFailure = 'missing' | 'exit' | 'signal' | 'timeout' | 'too-l
 
 /** Options shared by everything that runs hook tools. */
 export interface HookToolOptions {
-  /** The environment of the tool (default `process.env`): a hook's, or a simulator's. */
+  /**
+   * The environment of the tool (default `process.env`, or in a test's in-process hook run,
+   * that run's): a hook's, or a simulator's.
+   */
   env?: Readonly<Record<string, string | undefined>>;
   /** Milliseconds before the tool is stopped: a whole number from 1 to 2³¹−1 (default 60 000). */
   timeoutMs?: number;
@@ -98,12 +103,15 @@ export function runHookTool(
       );
     }
   }
+  const env = options.env ?? hookEnv();
+  const hook = currentHook();
+  if (hook !== undefined) return answered(hook, tool, args, env, timeoutMs);
   return new Promise((resolve, reject) => {
     execFile(
       tool,
       args,
       {
-        env: options.env ?? process.env,
+        env,
         timeout: timeoutMs,
         killSignal: 'SIGKILL',
         maxBuffer: 16 * 1024 * 1024,
@@ -121,11 +129,57 @@ export function runHookTool(
   });
 }
 
+/**
+ * A call in a hook run in the test's process: the simulator answers it, with no process
+ * started, and it fails the way a process would (the same `HookToolError`s, the time-out too).
+ */
+async function answered(
+  hook: InProcessHook,
+  tool: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  timeoutMs: number,
+): Promise<string> {
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      abort.abort();
+      resolve(undefined);
+    }, timeoutMs);
+  });
+  let reply: ToolReply | undefined;
+  try {
+    reply = await Promise.race([hook.call(tool, args, env, abort.signal), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (reply?.exitCode === 0) return reply.stdout;
+  // Shaped as execFile's error, the cause a process run would give.
+  const failure: Failure = Object.assign(
+    new Error(reply === undefined ? `${tool} timed out` : `${tool} failed in the simulator`),
+    reply === undefined
+      ? { code: null, signal: 'SIGKILL', killed: true }
+      : reply.missing === true
+        ? { code: 'ENOENT', signal: null, killed: false }
+        : { code: reply.exitCode, signal: reply.signal, killed: false },
+  );
+  throw describeFailure(tool, args, timeoutMs, failure, reply?.stderr ?? '');
+}
+
+/** How a call failed, as `execFile` reports it (its error's fields). */
+interface Failure {
+  readonly code?: string | number | null | undefined;
+  readonly signal?: string | null | undefined;
+  readonly killed?: boolean | undefined;
+  readonly message: string;
+}
+
 function describeFailure(
   tool: string,
   args: readonly string[],
   timeoutMs: number,
-  error: ExecFileException,
+  error: Failure,
   stderr: string,
 ): HookToolError {
   const base = { tool, args, stderr, cause: error };

@@ -1,6 +1,8 @@
 import type { StatusBus, StatusBusEvent, StatusBusEvents, StatusBusListener } from '../bus.js';
 import { describeValue, messageOf } from '../describe.js';
+import { hookStderr } from '../hook.js';
 import { checkOptions, isPlainObject, rule } from '../options.js';
+import { currentHook } from '../scope.js';
 import { HOOK_TOOL_OPTIONS, type HookToolOptions, MAX_ARGUMENT_BYTES, runHookTool } from './hook-tool.js';
 
 /** `juju-log`'s levels, each once. */
@@ -106,6 +108,9 @@ export function forward(
   chosen?: Partial<Record<LoggedEvent, unknown>>,
 ): Detach {
   const levels = checkLevels(chosen);
+  // Attached in a hook run in the test's process, it logs that hook's events alone, as one
+  // attached in a hook's process hears only that process's.
+  const hook = currentHook();
   const listeners: [LoggedEvent, StatusBusListener<LoggedEvent>][] = [];
   for (const event of Object.keys(LINES) as LoggedEvent[]) {
     const level = levels[event];
@@ -114,7 +119,7 @@ export function forward(
     listeners.push([
       event,
       (...args: unknown[]) => {
-        sink.log(level, line(...args));
+        if (currentHook() === hook) sink.log(level, line(...args));
       },
     ]);
   }
@@ -180,7 +185,8 @@ export class LogSink {
       .then(
         () => undefined,
         (error: unknown) => {
-          console.error(
+          hookStderr(
+            'error',
             `charms-contextual-status: juju-log failed (${messageOf(error)}); the lines were: ${level} ${text}`,
           );
         },

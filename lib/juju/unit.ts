@@ -1,3 +1,4 @@
+import { hookEnv } from '../hook.js';
 import { BOOLEAN, checkOptions } from '../options.js';
 import { shared } from '../registry.js';
 import { type SettableStatus, StatusBase, type StatusName, STATUS_NAMES, settable } from '../status.js';
@@ -68,7 +69,7 @@ export class HookToolUnit implements Unit {
     this.application = application;
     this.coalesce = coalesce;
     this.#tool = { ...(env === undefined ? {} : { env }), ...(timeoutMs === undefined ? {} : { timeoutMs }) };
-    const where = env ?? process.env;
+    const where = env ?? hookEnv();
     this.#target = [
       application ? 'application' : 'unit',
       where.JUJU_CONTEXT_ID,

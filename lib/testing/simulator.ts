@@ -1,39 +1,36 @@
-import { execFile } from 'node:child_process';
-import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import {
+  access,
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { describeValue } from '../describe.js';
-import { BOOLEAN, ENV, type Rule, checkOptions, isPlainObject, rule } from '../options.js';
+import { describeValue, messageOf, unpublishedReport } from '../describe.js';
+import type { HookContext, InProcessHook, ToolReply } from '../hook.js';
+import { BOOLEAN, ENV, type Rule, TIMEOUT_MS, checkOptions, isPlainObject, rule } from '../options.js';
+import { runInHook } from '../scope.js';
 // From the package's main entry, not its modules: the published testing entry is a bundle of
 // its own, and statuses must be the main entry's classes (`instanceof BlockedStatus` in a test).
-import { StatusBase, type StatusName, isStatus } from '../index.js';
+import { type ReconcileOptions, StatusBase, type StatusName, isStatus, reconcile } from '../index.js';
+import { type AddedTool, JujuModel, type RecordedCall, ended } from './model.js';
+import { ToolServer } from './server.js';
+import { SIMULATED_TOOLS, type SimulatedTool } from './tools/index.js';
+import type { Relation, World } from './world.js';
 
-/** The hook tools a simulator provides. */
-export const SIMULATED_TOOLS = [
-  'status-set',
-  'status-get',
-  'juju-log',
-  'is-leader',
-  'config-get',
-  'relation-ids',
-  'relation-list',
-  'relation-get',
-  'relation-set',
-  'state-get',
-  'state-set',
-  'action-get',
-  'action-set',
-  'action-log',
-  'action-fail',
-] as const;
+export { SIMULATED_TOOLS, type SimulatedTool };
 
 /** The signals `failNext` can kill a tool with. */
 const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGABRT', 'SIGSEGV'] as const;
-
-/** A hook tool the simulator provides. */
-export type SimulatedTool = (typeof SIMULATED_TOOLS)[number];
 
 /** One recorded invocation of a hook tool. */
 export interface HookToolCall {
@@ -115,10 +112,30 @@ export interface CannedAnswer {
   exitCode?: number;
 }
 
-/** Options of {@link HookToolsSimulator.runHook}. */
-export interface RunHookOptions {
-  /** More environment variables for the hook. */
+/**
+ * A charm run in the test's own process: the reconcile function and options its entry point
+ * passes to `reconcile()`.
+ */
+export interface Charm {
+  /** The charm's reconcile function, called with the hook's name. */
+  readonly reconcile: (hook: string) => unknown;
+  /** Its `reconcile()` options (all but `env`: the run gives the hook its environment). */
+  readonly options?: Omit<ReconcileOptions, 'env'>;
+}
+
+/** Options of {@link HookToolsSimulator.runAction}. */
+export interface RunActionOptions {
+  /** More environment variables for the action. */
   env?: Record<string, string>;
+  /**
+   * Milliseconds the run may take (default 60 000): past them, a `dispatch` process is killed
+   * and an in-process run is ended, and the run says so in `stderr` with `exitCode: null`.
+   */
+  timeoutMs?: number;
+}
+
+/** Options of {@link HookToolsSimulator.runHook}. */
+export interface RunHookOptions extends RunActionOptions {
   /**
    * For a relation hook (`<endpoint>-relation-…`): which relation, and the remote unit the
    * hook is about (default: the relation's first remote unit). Default: the first relation on
@@ -161,30 +178,6 @@ export interface ActionRun extends HookRun {
   readonly failed: boolean;
   /** The message given to `action-fail`, if it was called. */
   readonly message: string | undefined;
-}
-
-interface RecordedCall extends HookToolCall {
-  readonly sequence: number;
-  readonly hook: string;
-  readonly status?: { status: string; message: string; application: boolean };
-  readonly log?: LogLine;
-  readonly actionResults?: [string[], string][];
-  readonly actionFailed?: string;
-}
-
-const TOOL_SCRIPT = fileURLToPath(new URL('./hook-tool.cjs', import.meta.url));
-
-type Tool = typeof import('./hook-tool.cjs');
-type State = ReturnType<Tool['readState']>;
-
-/**
- * The tool module's state helpers, for this process. Loaded under a URL of its own (the query)
- * so that this process's copy and the tool processes' copies stay apart: tools that a loader
- * or a coverage tool sees twice under one name would be measured wrong.
- */
-let helpers: Promise<Tool> | undefined;
-function tool(): Promise<Tool> {
-  return (helpers ??= import(`${pathToFileURL(TOOL_SCRIPT).href}?in-process`) as Promise<Tool>);
 }
 
 const STRING_MAP = rule<Record<string, string>>(
@@ -255,8 +248,9 @@ const CANNED_OPTIONS = {
     (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 255,
   ),
 };
+const ACTION_RUN_OPTIONS = { env: ENV, timeoutMs: TIMEOUT_MS };
 const RUN_OPTIONS = {
-  env: ENV,
+  ...ACTION_RUN_OPTIONS,
   relation: rule<{ id: number; remoteUnit?: string }>(
     'a relation such as { id: 7, remoteUnit: "postgresql/0" }',
     (v) =>
@@ -267,28 +261,47 @@ const RUN_OPTIONS = {
   ),
 };
 
+/** The default time a run may take; see {@link RunActionOptions.timeoutMs}. */
+const RUN_TIMEOUT_MS = 60_000;
+const HOOK_NAME = /^[a-z][a-z0-9-]*$/;
+/** What `cleanup()` says of a hook it ended. */
+const CLEANED_UP = 'the simulator was cleaned up while the hook ran, and ended it';
+
 let runs = 0;
+/** `dispatch` processes running now, in every simulator: ended with the test process. */
+const running = new Set<ChildProcess>();
+let exitHook = false;
 
 /**
- * A folder of fake Juju hook tools that behave like Juju's and record every call, and the
- * harness to run a charm's hooks against them: declare the world before the hook
- * ({@link HookToolsSimulator.create}), run one hook or action through the charm's `dispatch`
- * in a new process, as Juju runs it ({@link HookToolsSimulator.runHook},
- * {@link HookToolsSimulator.runAction}), and assert on what it did. This is what ops' testing
- * `Context` and `State` are to Python charms, across a real process boundary.
+ * A fake Juju for one unit: the world before the hook (declared with
+ * {@link HookToolsSimulator.create}), hook tools that behave like Juju's and record every
+ * call, and two ways to run a charm's hook against them. This is what ops' testing `Context`
+ * and `State` are to Python charms.
  *
- * The tools take the arguments Juju's take and refuse what they refuse, with Juju's exit code
- * and `ERROR` line, and print what Juju prints in each `--format`. Where Juju surprises, they
- * keep it: `--application=False` is false, and within one hook `status-get` answers the unit's
- * status as the hook's first read found it.
+ * - **In the test's process** ({@link runHook} and {@link runAction} with the charm itself,
+ *   `{ reconcile, options }`): the charm's reconcile function runs here, and every hook tool
+ *   the library calls for it is answered by the simulator, with no process started. A hook
+ *   takes a millisecond or two. Use it for the charm's logic: most tests.
+ * - **Across processes** ({@link runHook} and {@link runAction} with the charm's folder): its
+ *   `dispatch` runs in a new process, as Juju runs it, and the tools on its `PATH` hand each
+ *   call to the simulator over a loopback socket (no Node process per call). Use it for what
+ *   only the packed charm shows: its bundle, `dispatch`, shebang, executable bits.
+ *
+ * Both answer from one model of the unit, with one implementation of each tool, so for the
+ * same charm and world they record the same statuses, log lines and calls. The tools take the
+ * arguments Juju's take and refuse what they refuse, with Juju's exit code and `ERROR` line,
+ * and print what Juju prints in each `--format`. Where Juju surprises, they keep it:
+ * `--application=False` is false, and within one hook `status-get` answers the unit's status
+ * as the hook's first read found it.
  *
  * @example
  * ```ts
  * import { HookToolsSimulator } from 'charms-contextual-status/testing';
+ * import { charm } from '../src/charm.js'; // { reconcile, options }, as its entry point passes them
  *
  * const simulator = await HookToolsSimulator.create({ leader: true, config: { port: 8080 } });
  * try {
- *   const run = await simulator.runHook('./my-charm', 'config-changed');
+ *   const run = await simulator.runHook(charm, 'config-changed');
  *   run.statuses.map(String); // ['maintenance: Configuring', 'active: Serving on :8080']
  * } finally {
  *   await simulator.cleanup();
@@ -299,17 +312,24 @@ export class HookToolsSimulator {
   /** The folder holding the tool executables; first on `PATH` in {@link env}. */
   readonly dir: string;
   /**
-   * The environment of a hook run against the simulator (one hook context, for in-process use).
-   * Tools called with it outside `runHook`/`runAction` change the world at once: there is no
-   * hook end at which to commit or discard.
+   * The environment of a hook run against the simulator, for calling its tools from a test
+   * (with `HookToolUnit({ env })`, say). Tools called with it outside `runHook`/`runAction`
+   * change the world at once: there is no hook end at which to commit or discard.
    */
   readonly env: Readonly<Record<string, string>>;
   readonly #root: string;
+  readonly #model: JujuModel;
+  readonly #server: ToolServer;
+  /** Ends the runs in progress (their processes, and in-process runs), for {@link cleanup}. */
+  readonly #stops = new Set<() => void>();
+  #cleaned = false;
 
-  private constructor(root: string, env: Record<string, string>) {
+  private constructor(root: string, env: Record<string, string>, model: JujuModel, server: ToolServer) {
     this.#root = root;
     this.dir = join(root, 'bin');
     this.env = Object.freeze(env);
+    this.#model = model;
+    this.#server = server;
   }
 
   /**
@@ -328,65 +348,75 @@ export class HookToolsSimulator {
       state = {},
       actionParams = {},
     } = checked;
-    const root = await mkdtemp(join(tmpdir(), 'juju-hook-tools-'));
-    const bin = join(root, 'bin');
-    await mkdir(bin);
-    await mkdir(join(root, 'charm'));
-    const initial: State = {
+    const world: World = {
       leader,
       unitName,
       unit: checked.unitStatus === undefined ? null : record(checked.unitStatus),
       application: checked.applicationStatus === undefined ? null : record(checked.applicationStatus),
-      config: { ...config },
+      config: cloned(config, 'config'),
       relations: normalize(relations),
       charmState: { ...state },
-      committed: {},
-      actionParams: { '': { ...actionParams } },
-      unitReads: {},
-      custom: {},
-      delayMs: 0,
-      failures: [],
-      sequence: 0,
+      actionParams: cloned(actionParams, 'actionParams'),
     };
-    await writeFile(join(root, 'state.json'), JSON.stringify(initial));
-    await writeFile(join(root, 'calls.jsonl'), '');
-    await writeFile(join(root, 'delay'), '0');
-    for (const name of SIMULATED_TOOLS) await writeTool(root, name);
-    const app = unitName.split('/')[0] ?? unitName;
-    const env: Record<string, string> = {
-      ...stringEntries(process.env),
-      PATH: [bin, process.env.PATH ?? ''].filter(Boolean).join(delimiter),
-      JUJU_UNIT_NAME: unitName,
-      JUJU_APPLICATION_NAME: app,
-      JUJU_MODEL_NAME: 'simulated',
-      JUJU_MODEL_UUID: '00000000-0000-4000-8000-000000000000',
-      JUJU_VERSION: '3.6.0',
-      JUJU_CHARM_DIR: join(root, 'charm'),
-      JUJU_CONTEXT_ID: `${unitName}-simulated`,
-      JUJU_HOOK_TOOLS_SIMULATOR: root,
-    };
-    return new HookToolsSimulator(root, env);
+    const model = new JujuModel(world);
+    const root = await mkdtemp(join(tmpdir(), 'juju-hook-tools-'));
+    let server: ToolServer | undefined;
+    try {
+      const bin = join(root, 'bin');
+      await mkdir(bin);
+      await mkdir(join(root, 'charm'));
+      server = await ToolServer.start(model);
+      for (const name of SIMULATED_TOOLS) await writeTool(bin, name, server);
+      const env: Record<string, string> = {
+        ...stringEntries(process.env),
+        PATH: [bin, process.env.PATH ?? ''].filter(Boolean).join(delimiter),
+        JUJU_UNIT_NAME: unitName,
+        JUJU_APPLICATION_NAME: unitName.split('/')[0] ?? unitName,
+        JUJU_MODEL_NAME: 'simulated',
+        JUJU_MODEL_UUID: '00000000-0000-4000-8000-000000000000',
+        JUJU_VERSION: '3.6.0',
+        JUJU_CHARM_DIR: join(root, 'charm'),
+        JUJU_CONTEXT_ID: `${unitName}-simulated`,
+      };
+      return new HookToolsSimulator(root, env, model, server);
+    } catch (error) {
+      await server?.close();
+      await rm(root, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   /**
-   * Runs one hook as Juju runs it: `dispatch` in a new process, in the unit's own charm
-   * folder (the entries of `charmDir` linked into it, as Juju deploys a copy of the charm per
-   * unit), with the hook's environment (`JUJU_DISPATCH_PATH=hooks/<hook>`, `JUJU_HOOK_NAME`,
-   * `JUJU_CHARM_DIR` naming that folder, `JUJU_UNIT_NAME`, `JUJU_MODEL_NAME`, `JUJU_VERSION`,
-   * a new `JUJU_CONTEXT_ID`, the relation's variables for a relation hook) and the tools first
-   * on `PATH`. Resolves to what that hook did, and nothing from before it. A hook that exits
-   * non-zero keeps none of its unit state or relation settings, as Juju commits a hook only
-   * when it succeeds (`Flush`); its statuses stand.
+   * Runs one hook and resolves to what it did, and nothing from before it.
    *
-   * @throws TypeError (as a rejection) for a hook name or options of the wrong shape.
+   * - `charm` a folder (a string): its `dispatch` runs in a new process as Juju runs it, in the
+   *   unit's own charm folder (the entries of `charm` linked into it, as Juju deploys a copy of
+   *   the charm per unit), with the hook's environment (`JUJU_DISPATCH_PATH=hooks/<hook>`,
+   *   `JUJU_HOOK_NAME`, `JUJU_CHARM_DIR` naming that folder, `JUJU_UNIT_NAME`,
+   *   `JUJU_MODEL_NAME`, `JUJU_VERSION`, a new `JUJU_CONTEXT_ID`, the relation's variables for
+   *   a relation hook) and the tools first on `PATH`.
+   * - `charm` the charm itself, `{ reconcile, options }`: `reconcile(charm.reconcile,
+   *   charm.options)` runs in this process, in the same environment, and every hook tool the
+   *   library calls is answered here. Its `stdout` is empty (the charm's own `console` output
+   *   goes to the test's); its `stderr` holds what the library would write there: a failed
+   *   hook's reason, contexts left open when the hook ended.
+   *
+   * A hook that exits non-zero keeps none of its unit state or relation settings, as Juju
+   * commits a hook only when it succeeds (`Flush`); its statuses stand. A run past `timeoutMs`
+   * is ended (`exitCode: null`, and `stderr` says so).
+   *
+   * @throws TypeError (as a rejection) for a charm, hook name or options of the wrong shape,
+   *   or charm options `reconcile()` refuses, before anything runs.
    */
-  async runHook(charmDir: string, hook: string, options: RunHookOptions = {}): Promise<HookRun> {
-    if (typeof hook !== 'string' || !/^[a-z][a-z0-9-]*$/.test(hook)) {
+  async runHook(charm: string | Charm, hook: string, options: RunHookOptions = {}): Promise<HookRun> {
+    const target = checkCharm(charm, 'runHook()');
+    if (typeof hook !== 'string' || !HOOK_NAME.test(hook)) {
       throw new TypeError(`runHook() takes a hook name such as "config-changed", got ${describeValue(hook)}`);
     }
-    const { env = {}, relation } = checkOptions(options, 'runHook() options', RUN_OPTIONS);
-    const relationEnv = await this.#relationEnv(hook, relation);
-    return this.#dispatch(charmDir, {
+    const { env = {}, relation, timeoutMs } = checkOptions(options, 'runHook() options', RUN_OPTIONS);
+    const relationEnv = this.#relationEnv(hook, relation);
+    const id = nextContext(hook);
+    return this.#run(target, id, { hook }, timeoutMs, {
       ...relationEnv,
       ...env,
       JUJU_DISPATCH_PATH: `hooks/${hook}`,
@@ -396,14 +426,22 @@ export class HookToolsSimulator {
 
   /**
    * Runs one action as Juju runs it (`JUJU_DISPATCH_PATH=actions/<action>`,
-   * `JUJU_ACTION_NAME`, `JUJU_ACTION_UUID`), with `params` served by `action-get` (default:
-   * the `actionParams` the simulator was made with). Resolves to what the action did,
-   * with the results of `action-set` and whether it called `action-fail`.
+   * `JUJU_ACTION_NAME`, `JUJU_ACTION_UUID`), the charm's folder or the charm itself as for
+   * {@link runHook}, with `params` served by `action-get` (default: the `actionParams` the
+   * simulator was made with). Resolves to what the action did, with the results of
+   * `action-set` and whether it called `action-fail`.
    *
-   * @throws TypeError (as a rejection) for an action name or parameters of the wrong shape.
+   * @throws TypeError (as a rejection) for a charm, action name, parameters or options of the
+   *   wrong shape, before anything runs.
    */
-  async runAction(charmDir: string, action: string, params?: Record<string, unknown>): Promise<ActionRun> {
-    if (typeof action !== 'string' || !/^[a-z][a-z0-9-]*$/.test(action)) {
+  async runAction(
+    charm: string | Charm,
+    action: string,
+    params?: Record<string, unknown>,
+    options: RunActionOptions = {},
+  ): Promise<ActionRun> {
+    const target = checkCharm(charm, 'runAction()');
+    if (typeof action !== 'string' || !HOOK_NAME.test(action)) {
       throw new TypeError(`runAction() takes an action name such as "restart", got ${describeValue(action)}`);
     }
     if (params !== undefined && !isPlainObject(params)) {
@@ -411,20 +449,19 @@ export class HookToolsSimulator {
         `runAction() params must be an object of parameter values, got ${describeValue(params)}`,
       );
     }
+    const { env = {}, timeoutMs } = checkOptions(options, 'runAction() options', ACTION_RUN_OPTIONS);
     const id = nextContext(action);
-    await this.#update((state) => {
-      state.actionParams[id] = { ...(params ?? state.actionParams[''] ?? {}) };
-    });
+    const actionParams = cloned(params ?? this.#model.world.actionParams, 'runAction() params');
     const uuid = `00000000-0000-4000-8000-${String(runs).padStart(12, '0')}`;
-    const run = await this.#dispatch(
-      charmDir,
-      { JUJU_DISPATCH_PATH: `actions/${action}`, JUJU_ACTION_NAME: action, JUJU_ACTION_UUID: uuid },
-      id,
-    );
-    const records = (await this.#records()).filter((call) => call.hook === id);
+    const run = await this.#run(target, id, { hook: action, actionParams }, timeoutMs, {
+      ...env,
+      JUJU_DISPATCH_PATH: `actions/${action}`,
+      JUJU_ACTION_NAME: action,
+      JUJU_ACTION_UUID: uuid,
+    });
     const results: Record<string, unknown> = {};
     let message: string | undefined;
-    for (const call of records) {
+    for (const call of this.#records(id)) {
       for (const [keys, value] of call.actionResults ?? []) setDeep(results, keys, value);
       if (call.actionFailed !== undefined) message = call.actionFailed;
     }
@@ -435,22 +472,29 @@ export class HookToolsSimulator {
    * Adds a hook tool the simulator does not provide (`open-port`, `secret-get`, …), first on
    * `PATH` like the others, its calls recorded in {@link calls}. `answer` is a canned
    * `{ stdout?, stderr?, exitCode? }`, or the path of an executable of yours that runs with the
-   * call's arguments and environment. Replaces a tool of that name, even a simulated one.
+   * call's arguments, environment and stdin. Replaces a tool of that name, even a simulated one.
    *
-   * @throws TypeError (as a rejection) for a name or answer of the wrong shape.
+   * @throws TypeError (as a rejection) for a name or answer of the wrong shape, or a path that
+   *   is not an executable file.
    */
   async addTool(name: string, answer: CannedAnswer | string): Promise<void> {
     if (typeof name !== 'string' || !NAME.test(name)) {
       throw new TypeError(`addTool() takes a tool name such as "open-port", got ${describeValue(name)}`);
     }
-    const custom =
-      typeof answer === 'string'
-        ? { executable: resolve(answer) }
-        : checkOptions(answer, 'addTool() answer', CANNED_OPTIONS);
-    await writeTool(this.#root, name);
-    await this.#update((state) => {
-      state.custom[name] = custom;
-    });
+    let added: AddedTool;
+    if (typeof answer === 'string') {
+      const executable = resolve(answer);
+      if (!(await isExecutable(executable)) || executable.includes('\n')) {
+        throw new TypeError(
+          `addTool() takes a canned answer { stdout?, stderr?, exitCode? } or the path of an executable file, got ${JSON.stringify(answer)}, which is not an executable file`,
+        );
+      }
+      added = { executable };
+    } else {
+      added = checkOptions(answer, 'addTool() answer', CANNED_OPTIONS);
+    }
+    await writeTool(this.dir, name, this.#server);
+    this.#model.add(name, added);
   }
 
   /**
@@ -458,46 +502,48 @@ export class HookToolsSimulator {
    * `{ application: true }`. Failed calls set nothing and are not listed.
    */
   async statusHistory(options: { application?: boolean } = {}): Promise<StatusBase[]> {
-    return statusesOf(await this.#records(), options.application === true);
+    return Promise.resolve(statusesOf(this.#model.records, options.application === true));
   }
 
   /** The unit's current status (the application's with `{ application: true }`), as Juju holds it. */
   async status(options: { application?: boolean } = {}): Promise<StatusBase> {
-    const state = await this.#state();
-    const found = options.application === true ? (state.application ?? state.unit) : state.unit;
-    return StatusBase.fromName((found?.status ?? 'unknown') as StatusName, found?.message ?? '');
+    const world = this.#model.world;
+    const found = options.application === true ? (world.application ?? world.unit) : world.unit;
+    return Promise.resolve(
+      StatusBase.fromName((found?.status ?? 'unknown') as StatusName, found?.message ?? ''),
+    );
   }
 
   /** The unit's server-side state, as `state-set` left it. */
   async state(): Promise<Record<string, string>> {
-    return { ...(await this.#state()).charmState };
+    return Promise.resolve({ ...this.#model.world.charmState });
   }
 
   /** Every tool call so far, oldest first: tool, arguments, exit code. */
   async calls(tool?: string): Promise<HookToolCall[]> {
-    return callsOf((await this.#records()).filter((call) => tool === undefined || call.tool === tool));
+    return Promise.resolve(
+      callsOf(this.#model.records.filter((call) => tool === undefined || call.tool === tool)),
+    );
   }
 
   /** The lines logged with `juju-log`, oldest first. */
   async logs(): Promise<LogLine[]> {
-    return logsOf(await this.#records());
+    return Promise.resolve(logsOf(this.#model.records));
   }
 
   /** Makes the unit the leader, or not: `is-leader`, and whether `--application` is allowed. */
   async setLeader(leader: boolean): Promise<void> {
     if (typeof leader !== 'boolean')
       throw new TypeError(`setLeader() takes true or false, got ${describeValue(leader)}`);
-    await this.#update((state) => {
-      state.leader = leader;
-    });
+    this.#model.world.leader = leader;
+    return Promise.resolve();
   }
 
   /** Sets the charm configuration that `config-get` serves. */
   async setConfig(config: Record<string, unknown>): Promise<void> {
     const checked = checkOptions({ config }, 'simulator options', SIMULATOR_OPTIONS).config ?? {};
-    await this.#update((state) => {
-      state.config = { ...checked };
-    });
+    this.#model.world.config = cloned(checked, 'setConfig() config');
+    return Promise.resolve();
   }
 
   /**
@@ -510,46 +556,47 @@ export class HookToolsSimulator {
       throw new TypeError(`setRelation() takes a relation id such as "database:1", got ${describeValue(id)}`);
     }
     const [relation] = normalize([{ endpoint: match[1] ?? '', id: Number(match[2]), remoteUnits }]);
-    await this.#update((state) => {
-      const kept = state.relations.find((r) => r.id === relation?.id);
-      state.relations = [
-        ...state.relations.filter((r) => r.id !== relation?.id),
-        ...(relation === undefined
-          ? []
-          : [
-              {
-                ...relation,
-                ...(kept ? { localUnitData: kept.localUnitData, localAppData: kept.localAppData } : {}),
-              },
-            ]),
-      ];
-    });
+    const world = this.#model.world;
+    const kept = world.relations.find((r) => r.id === relation?.id);
+    world.relations = [
+      ...world.relations.filter((r) => r.id !== relation?.id),
+      ...(relation === undefined
+        ? []
+        : [
+            {
+              ...relation,
+              ...(kept ? { localUnitData: kept.localUnitData, localAppData: kept.localAppData } : {}),
+            },
+          ]),
+    ];
+    return Promise.resolve();
   }
 
   /** Removes a relation, as when it is broken. */
   async removeRelation(id: string): Promise<void> {
-    await this.#update((state) => {
-      state.relations = state.relations.filter((r) => `${r.endpoint}:${String(r.id)}` !== id);
-    });
+    const world = this.#model.world;
+    world.relations = world.relations.filter((r) => `${r.endpoint}:${String(r.id)}` !== id);
+    return Promise.resolve();
   }
 
-  /** Makes the next call of `tool` fail as described, instead of doing its work. */
-  async failNext(tool: SimulatedTool, failure: InjectedFailure = {}): Promise<void> {
-    if (!(SIMULATED_TOOLS as readonly unknown[]).includes(tool)) {
+  /**
+   * Makes the next call of `tool` (a simulated one, or one added with {@link addTool}) fail as
+   * described, instead of doing its work.
+   */
+  async failNext(tool: SimulatedTool | (string & {}), failure: InjectedFailure = {}): Promise<void> {
+    if (typeof tool !== 'string' || !this.#model.has(tool)) {
       throw new TypeError(
-        `failNext() takes one of ${SIMULATED_TOOLS.join(', ')}, got ${describeValue(tool)}`,
+        `failNext() takes one of ${SIMULATED_TOOLS.join(', ')}, or a tool added with addTool(), got ${describeValue(tool)}`,
       );
     }
     const { exitCode, stderr, signal, hang } = checkOptions(failure, 'failNext() failure', FAILURE_OPTIONS);
-    await this.#update((state) => {
-      state.failures.push({
-        tool,
-        ...(exitCode === undefined ? {} : { exitCode }),
-        ...(stderr === undefined ? {} : { stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n` }),
-        ...(signal === undefined ? {} : { signal }),
-        ...(hang === undefined ? {} : { hang }),
-      });
+    this.#model.failNext(tool, {
+      ...(exitCode === undefined ? {} : { exitCode }),
+      ...(stderr === undefined ? {} : { stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n` }),
+      ...(signal === undefined ? {} : { signal }),
+      ...(hang === undefined ? {} : { hang }),
     });
+    return Promise.resolve();
   }
 
   /** Makes every tool take `ms` milliseconds before it answers, as a busy controller would. */
@@ -557,74 +604,148 @@ export class HookToolsSimulator {
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
       throw new TypeError(`setDelay() takes a number of milliseconds, 0 or more, got ${describeValue(ms)}`);
     }
-    await writeFile(join(this.#root, 'delay'), String(ms));
+    this.#model.delayMs = ms;
+    return Promise.resolve();
   }
 
-  /** Removes the simulator's folder; a tool told to hang ends with it. */
+  /**
+   * Ends everything the simulator started: a hook running now (its `dispatch` and every process
+   * it started, or an in-process run), tools told to hang, the tools' socket; then removes its
+   * folder. Tools called after it fail with an `ERROR` line and exit 1.
+   */
   async cleanup(): Promise<void> {
+    this.#cleaned = true;
+    for (const stop of this.#stops) stop();
+    this.#model.close();
+    await this.#server.close();
     await rm(this.#root, { recursive: true, force: true });
   }
 
-  async #dispatch(
-    charmDir: string,
+  /** Runs one hook or action, either way, and collects what it did. */
+  async #run(
+    charm: string | Charm,
+    id: string,
+    hook: { hook: string; actionParams?: Record<string, unknown> },
+    timeoutMs = RUN_TIMEOUT_MS,
     extra: Record<string, string>,
-    id = nextContext(extra.JUJU_HOOK_NAME ?? 'hook'),
   ): Promise<HookRun> {
-    const dir = await this.#unitCharm(resolve(charmDir));
-    const env = { ...this.env, JUJU_CHARM_DIR: dir, JUJU_CONTEXT_ID: id, ...extra };
-    // What Juju holds before the hook, to put back if it fails: see below.
-    await this.#update((state) => {
-      state.committed[id] = structuredClone({ charmState: state.charmState, relations: state.relations });
-    });
-    const { exitCode, stdout, stderr } = await new Promise<{
-      exitCode: number | null;
-      stdout: string;
-      stderr: string;
-    }>((done) => {
-      execFile(
-        join(dir, 'dispatch'),
-        [],
-        { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-        (error, out, err) => {
-          const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-          const why =
-            error !== null && typeof error.code === 'string'
-              ? `dispatch could not be run (${error.code}): ${error.message}\n`
-              : '';
-          done({
-            exitCode: error !== null && typeof error.code === 'string' ? 127 : code,
-            stdout: out,
-            stderr: why + err,
-          });
-        },
-      );
-    });
-    // Juju commits a hook's unit state and relation settings only when it succeeded
-    // (internal/worker/uniter/runner/context/context.go, Flush: doFlush, which writes them,
-    // runs only when the hook returned no error); status-set took effect at once.
-    await this.#update((state) => {
-      const before = state.committed[id];
-      if (exitCode !== 0 && before !== undefined) {
-        state.charmState = before.charmState;
-        for (const relation of state.relations) {
-          const was = before.relations.find((r) => r.id === relation.id);
-          if (was === undefined) continue;
-          relation.localUnitData = was.localUnitData;
-          relation.localAppData = was.localAppData;
-        }
-      }
-      Reflect.deleteProperty(state.committed, id);
-    });
-    const records = (await this.#records()).filter((call) => call.hook === id);
+    if (this.#cleaned) throw new Error(`${hook.hook} was not run: the simulator has been cleaned up`);
+    this.#model.begin(id, hook);
+    let ran: { exitCode: number | null; stdout: string; stderr: string } = {
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+    };
+    try {
+      ran =
+        typeof charm === 'string'
+          ? await this.#dispatch(charm, id, extra, timeoutMs)
+          : await this.#inProcess(charm, id, extra, timeoutMs);
+    } finally {
+      this.#model.end(id, ran.exitCode);
+    }
+    const records = this.#records(id);
     return {
-      exitCode,
-      stdout,
-      stderr,
+      ...ran,
       statuses: statusesOf(records, false),
       applicationStatuses: statusesOf(records, true),
       logs: logsOf(records),
       calls: callsOf(records),
     };
+  }
+
+  async #dispatch(
+    charmDir: string,
+    id: string,
+    extra: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+    const dir = await this.#unitCharm(resolve(charmDir));
+    const env = { ...this.env, JUJU_CHARM_DIR: dir, JUJU_CONTEXT_ID: id, ...extra };
+    return new Promise((done) => {
+      let why = '';
+      let stdout = '';
+      let stderr = '';
+      let unrun = '';
+      // Its own process group, so that ending it ends every process the hook started. Juju
+      // gives a hook no stdin.
+      const child = spawn(join(dir, 'dispatch'), [], {
+        cwd: dir,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        unrun = `dispatch could not be run (${String(error.code)}): ${error.message}\n`;
+      });
+      const stop = (reason = CLEANED_UP): void => {
+        why ||= `${reason}\n`;
+        killGroup(child);
+      };
+      const timer = setTimeout(() => {
+        stop(`the hook did not end within ${String(timeoutMs)} ms, and was stopped (SIGKILL)`);
+      }, timeoutMs);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        running.delete(child);
+        this.#stops.delete(stop);
+        done({
+          exitCode: unrun !== '' ? 127 : why === '' ? code : null,
+          stdout,
+          stderr: unrun + stderr + why,
+        });
+      });
+      running.add(child);
+      this.#stops.add(stop);
+      endWithTheTestProcess();
+    });
+  }
+
+  /** Runs the charm in this process, its hook tools answered by the model. */
+  async #inProcess(
+    charm: Charm,
+    id: string,
+    extra: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+    const env = { ...this.env, JUJU_CONTEXT_ID: id, ...extra };
+    const hook = new InProcessRun(this.#model, env);
+    let timer: NodeJS.Timeout | undefined;
+    let stop: (() => void) | undefined;
+    const ended = new Promise<string>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(`the hook did not end within ${String(timeoutMs)} ms, and was ended`);
+      }, timeoutMs);
+      stop = () => {
+        resolve(CLEANED_UP);
+      };
+      this.#stops.add(stop);
+    });
+    const work = runInHook(hook, () => reconcile(charm.reconcile, charm.options ?? {}));
+    let outcome: { done: true } | { failed: unknown } | { ended: string };
+    try {
+      outcome = await Promise.race([
+        work.then(
+          () => ({ done: true as const }),
+          (failed: unknown) => ({ failed }),
+        ),
+        ended.then((why) => ({ ended: why })),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      if (stop !== undefined) this.#stops.delete(stop);
+    }
+    // reconcile() catches what the charm throws: what reaches here is its refusal of the
+    // charm's options, before it ran anything.
+    if ('failed' in outcome && outcome.failed instanceof TypeError) throw outcome.failed;
+    const left = hook.end();
+    if ('failed' in outcome) hook.stderr(`${stackOf(outcome.failed)}\n`);
+    if ('ended' in outcome) hook.stderr(`${outcome.ended}\n`);
+    if (left.length > 0) hook.stderr(`${unpublishedReport(left, 'when the hook ended')}\n`);
+    const exitCode = 'ended' in outcome ? null : 'failed' in outcome ? 1 : hook.exitCode;
+    return { exitCode, stdout: '', stderr: hook.output };
   }
 
   /**
@@ -651,17 +772,17 @@ export class HookToolsSimulator {
     return dir;
   }
 
-  async #relationEnv(
+  #relationEnv(
     hook: string,
     relation: { id: number; remoteUnit?: string } | undefined,
-  ): Promise<Record<string, string>> {
+  ): Record<string, string> {
     const endpoint = /^(.+)-relation-(?:created|joined|changed|departed|broken)$/.exec(hook)?.[1];
     if (endpoint === undefined) {
       if (relation !== undefined)
         throw new TypeError(`runHook() relation is for relation hooks (<endpoint>-relation-…), not ${hook}`);
       return {};
     }
-    const relations = (await this.#state()).relations;
+    const relations = this.#model.world.relations;
     const found =
       relation === undefined
         ? relations.find((r) => r.endpoint === endpoint)
@@ -681,47 +802,147 @@ export class HookToolsSimulator {
     };
   }
 
-  async #records(): Promise<RecordedCall[]> {
-    const text = await readFile(join(this.#root, 'calls.jsonl'), 'utf8');
-    return text
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as RecordedCall)
-      .sort((a, b) => a.sequence - b.sequence);
-  }
-
-  async #state(): Promise<State> {
-    const { withLock, readState } = await tool();
-    return withLock(this.#root, () => readState(this.#root));
-  }
-
-  async #update(change: (state: State) => void): Promise<void> {
-    const { withLock, readState, writeState } = await tool();
-    withLock(this.#root, () => {
-      const state = readState(this.#root);
-      change(state);
-      writeState(this.#root, state);
-    });
+  #records(id: string): RecordedCall[] {
+    return this.#model.records.filter((call) => call.hook === id);
   }
 }
 
 /**
- * Writes the executable of tool `name`: a two-line shell script that runs the tool script with
- * this very Node (no PATH lookup). It drops NODE_EXTRA_CA_CERTS, which a tool has no use for
- * (it makes no TLS connection) and which alone makes every Node start several times slower on
- * some machines; the charm under test keeps its environment whole.
+ * One hook run in the test's process, as the library inside it sees it (`lib/hook.ts`): its
+ * environment, its hook tools answered by the model, its stderr and exit code, and the
+ * contexts opened in it. Once it ends, its tools answer nothing: a charm still running after
+ * its time-out changes nothing a later run could see.
  */
-async function writeTool(root: string, name: string): Promise<void> {
-  const words = [process.execPath, TOOL_SCRIPT, name, root].map(shellQuote).join(' ');
-  const script = `#!/bin/sh\nunset NODE_EXTRA_CA_CERTS\nexec ${words} "$@"\n`;
-  const file = join(root, 'bin', name);
-  await writeFile(file, script);
-  await chmod(file, 0o755);
+class InProcessRun implements InProcessHook {
+  readonly env: Readonly<Record<string, string>>;
+  readonly contexts = new Set<HookContext>();
+  exitCode = 0;
+  output = '';
+  readonly #model: JujuModel;
+  #ended = false;
+
+  constructor(model: JujuModel, env: Record<string, string>) {
+    this.#model = model;
+    this.env = Object.freeze(env);
+  }
+
+  async call(
+    tool: string,
+    args: readonly string[],
+    env: Readonly<Record<string, string | undefined>>,
+    abort: AbortSignal,
+  ): Promise<ToolReply> {
+    if (this.#ended) return ended(tool);
+    const decision = await this.#model.decide(tool, args, env, abort);
+    switch (decision.kind) {
+      case 'reply':
+        return decision.reply;
+      case 'signal':
+        return { exitCode: null, signal: decision.signal, stdout: '', stderr: '' };
+      case 'hang':
+        await this.#model.hang(abort);
+        return { exitCode: null, signal: 'SIGKILL', stdout: '', stderr: '' };
+      case 'exec': {
+        const reply = await runExecutable(decision.executable, args, env, abort);
+        this.#model.ran(decision.id, reply.exitCode, reply.signal ?? undefined);
+        return reply;
+      }
+    }
+  }
+
+  stderr(text: string): void {
+    if (!this.#ended || text !== '') this.output += text;
+  }
+
+  exit(code: number): void {
+    if (!this.#ended) this.exitCode = code;
+  }
+
+  /** Ends the run: its tools answer no more; the contexts left open are ended and returned. */
+  end(): HookContext[] {
+    this.#ended = true;
+    const left = [...this.contexts];
+    for (const context of left) context.abandon();
+    return left;
+  }
 }
 
-/** `'it'\''s'`: a word the shell takes verbatim. */
-function shellQuote(word: string): string {
-  return `'${word.replaceAll("'", "'\\''")}'`;
+/** An added executable, run for a call in the test's process, with the call's environment. */
+function runExecutable(
+  executable: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  abort: AbortSignal,
+): Promise<ToolReply> {
+  return new Promise((done) => {
+    const child = spawn(executable, [...args], { env: { ...env }, signal: abort, killSignal: 'SIGKILL' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdin.end();
+    child.on('error', (error) => {
+      stderr += `${messageOf(error)}\n`;
+    });
+    child.on('close', (code, signal) => {
+      done({ exitCode: code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** The charm a run takes: a folder, or `{ reconcile, options }`; a TypeError for anything else. */
+function checkCharm(charm: unknown, where: string): string | Charm {
+  if (typeof charm === 'string') return charm;
+  const accepted = `${where} takes the charm's folder (a string) or the charm itself, { reconcile, options? } (the function and options its entry point passes to reconcile())`;
+  if (!isPlainObject(charm) || typeof charm.reconcile !== 'function') {
+    throw new TypeError(`${accepted}, got ${describeValue(charm)}`);
+  }
+  const extra = Object.keys(charm).filter((key) => key !== 'reconcile' && key !== 'options');
+  if (extra.length > 0) throw new TypeError(`${accepted}, got one with ${extra.join(', ')} as well`);
+  const options = charm.options;
+  if (options !== undefined && !isPlainObject(options)) {
+    throw new TypeError(`${where} charm options must be reconcile() options, got ${describeValue(options)}`);
+  }
+  if (options !== undefined && Object.hasOwn(options, 'env')) {
+    throw new TypeError(
+      `${where} runs the charm in this process with the hook's own environment: its options must not set env`,
+    );
+  }
+  return charm as unknown as Charm;
+}
+
+/** Ends a `dispatch` process and everything it started (its process group). */
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL'); // the group is gone; the process may not be
+  }
+}
+
+/** A hook still running when the test process exits would outlive it: end it with it. */
+function endWithTheTestProcess(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.on('exit', () => {
+    for (const child of running) killGroup(child);
+  });
+}
+
+/** Writes the executable of tool `name` into `bin`. */
+async function writeTool(bin: string, name: string, server: ToolServer): Promise<void> {
+  const file = join(bin, name);
+  await writeFile(file, server.script(name));
+  await chmod(file, 0o700);
+}
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function nextContext(what: string): string {
@@ -733,7 +954,16 @@ function record(status: StatusBase): { status: string; message: string } {
   return { status: status.name, message: status.message };
 }
 
-function normalize(relations: readonly SimulatedRelation[]): State['relations'] {
+/** A copy of values a test declared, refused with a TypeError where JSON cannot hold them. */
+function cloned(values: Record<string, unknown>, what: string): Record<string, unknown> {
+  try {
+    return JSON.parse(JSON.stringify(values)) as Record<string, unknown>;
+  } catch (error) {
+    throw new TypeError(`${what} must hold only what JSON can (${messageOf(error)})`);
+  }
+}
+
+function normalize(relations: readonly SimulatedRelation[]): Relation[] {
   const used = new Set(relations.flatMap((r) => (r.id === undefined ? [] : [r.id])));
   let next = 1;
   return relations.map((r) => {
@@ -743,7 +973,7 @@ function normalize(relations: readonly SimulatedRelation[]): State['relations'] 
       id = next;
       used.add(id);
     }
-    const units = { ...(r.remoteUnits ?? {}) };
+    const units = structuredClone(r.remoteUnits ?? {});
     const first = Object.keys(units).sort()[0];
     return {
       endpoint: r.endpoint,
@@ -783,6 +1013,10 @@ function setDeep(target: Record<string, unknown>, keys: readonly string[], value
     node = node[key] = isPlainObject(next) ? next : {};
   });
   node[keys[keys.length - 1] ?? ''] = value;
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error && typeof error.stack === 'string' ? error.stack : messageOf(error);
 }
 
 function stringEntries(env: NodeJS.ProcessEnv): Record<string, string> {

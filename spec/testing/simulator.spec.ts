@@ -224,7 +224,7 @@ describe('HookToolsSimulator', function () {
       const reasons = await Promise.all([
         simulator.setLeader('yes' as unknown as boolean).catch((e: unknown) => e),
         simulator.setDelay(-5).catch((e: unknown) => e),
-        simulator.failNext('rm' as 'status-set').catch((e: unknown) => e),
+        simulator.failNext('rm').catch((e: unknown) => e),
         simulator.failNext('status-set', { exitCode: 0 }).catch((e: unknown) => e),
         simulator.setRelation('database').catch((e: unknown) => e),
         HookToolsSimulator.create({ unitName: 'no-number' }).catch((e: unknown) => e),
@@ -567,14 +567,17 @@ describe("HookToolsSimulator, the charm author's harness", function () {
     );
   });
 
-  it('a tool told to hang ends with cleanup(), leaving no orphan process', async () => {
+  it('a tool told to hang ends with cleanup(), saying so, leaving no orphan process', async () => {
     await simulator.failNext('status-get', { hang: true });
-    const child = spawn('status-get', [], { env: simulator.env, stdio: 'ignore' });
+    const child = spawn('status-get', [], { env: simulator.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     await new Promise((done) => setTimeout(done, 300));
     expect(child.exitCode).to.equal(null);
     const exited = new Promise((done) => child.on('exit', done));
     await simulator.cleanup();
     await exited;
-    expect(child.exitCode).to.equal(137);
+    expect(child.exitCode).to.equal(1);
+    expect(stderr).to.equal('ERROR status-get: its hook tools simulator ended before it answered\n');
   });
 });

@@ -1,0 +1,278 @@
+// The one model of Juju behind a simulator: the unit's world, what Juju holds for each running
+// hook, every call made, and the switches a test sets (failures, delays, added tools). Both
+// ways of running a charm ask it to answer a call: a hook run in the test's process (through
+// `lib/hook.ts`), and the tool executables on a hook's PATH (through `server.ts`). Each tool's
+// rules are in `tools/`, once.
+
+import type { ToolReply } from '../hook.js';
+import { flagsOf, help, parse } from './tools/flags.js';
+import { TOOLS } from './tools/index.js';
+import { type Effect, ToolExit } from './tools/tool.js';
+import type { HookState, Relation, World } from './world.js';
+
+/**
+ * How the next call of a tool fails, as `failNext` set it.
+ *
+ * @internal
+ */
+export interface Failure {
+  readonly exitCode?: number;
+  readonly stderr?: string;
+  readonly signal?: string;
+  readonly hang?: boolean;
+}
+
+/**
+ * A tool added with `addTool`: a canned answer, or an executable of the test author's.
+ *
+ * @internal
+ */
+export type AddedTool =
+  | { readonly stdout?: string; readonly stderr?: string; readonly exitCode?: number }
+  | { readonly executable: string };
+
+/**
+ * One call, as recorded.
+ *
+ * @internal
+ */
+export interface RecordedCall extends Effect {
+  readonly sequence: number;
+  readonly tool: string;
+  readonly args: readonly string[];
+  /** The `JUJU_CONTEXT_ID` of the hook that made it. */
+  readonly hook: string;
+  readonly exitCode: number | null;
+  readonly signal?: string;
+}
+
+/**
+ * What the model decided for a call: an answer; an executable for the caller to run with the
+ * call's own arguments, environment and stdin (then {@link JujuModel.ran} records it); a signal
+ * to die of; or never to answer (`hang`).
+ *
+ * @internal
+ */
+export type Decision =
+  | { readonly kind: 'reply'; readonly reply: ToolReply }
+  | { readonly kind: 'exec'; readonly executable: string; readonly id: number }
+  | { readonly kind: 'signal'; readonly signal: string }
+  | { readonly kind: 'hang' };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** @internal */
+export class JujuModel {
+  world: World;
+  /** What Juju holds for each hook running now, by `JUJU_CONTEXT_ID`. */
+  readonly #hooks = new Map<string, HookState & { committed: Committed }>();
+  /** What Juju holds for calls from no run of this simulator's, by `JUJU_CONTEXT_ID`. */
+  readonly #loose = new Map<string, HookState>();
+  readonly #records: RecordedCall[] = [];
+  readonly #failures: ({ readonly tool: string } & Failure)[] = [];
+  readonly #added = new Map<string, AddedTool>();
+  /** Calls of added executables being run by their caller, to record when they end. */
+  readonly #running = new Map<number, { tool: string; args: readonly string[]; hook: string }>();
+  /** Timers of delayed answers, and hung calls: all end with the simulator. */
+  readonly #pending = new Set<() => void>();
+  #delayMs = 0;
+  #sequence = 0;
+  #execs = 0;
+  #ended = false;
+
+  constructor(world: World) {
+    this.world = world;
+  }
+
+  /** Every call so far, oldest first. */
+  get records(): readonly RecordedCall[] {
+    return this.#records;
+  }
+
+  /** Whether `name` is a tool of this model's: simulated or added. */
+  has(name: string): boolean {
+    return Object.hasOwn(TOOLS, name) || this.#added.has(name);
+  }
+
+  add(name: string, tool: AddedTool): void {
+    this.#added.set(name, tool);
+  }
+
+  failNext(tool: string, failure: Failure): void {
+    this.#failures.push({ tool, ...failure });
+  }
+
+  set delayMs(ms: number) {
+    this.#delayMs = ms;
+  }
+
+  /**
+   * A hook begins: what Juju holds for it while it runs, and the unit's state and relation
+   * settings as they stand, to put back if it fails.
+   */
+  begin(id: string, hook: Omit<HookState, 'unitRead'>): void {
+    const committed = structuredClone({
+      charmState: this.world.charmState,
+      relations: this.world.relations,
+    });
+    this.#hooks.set(id, { ...hook, committed });
+  }
+
+  /**
+   * A hook ended with `exitCode`. Juju commits a hook's unit state and relation settings only
+   * when it succeeded (internal/worker/uniter/runner/context/context.go, `Flush`: `doFlush`,
+   * which writes them, runs only when the hook returned no error); `status-set` took effect at
+   * once and stays.
+   */
+  end(id: string, exitCode: number | null): void {
+    const hook = this.#hooks.get(id);
+    this.#hooks.delete(id);
+    if (hook === undefined || exitCode === 0) return;
+    this.world.charmState = hook.committed.charmState;
+    for (const relation of this.world.relations) {
+      const was = hook.committed.relations.find((r) => r.id === relation.id);
+      if (was === undefined) continue;
+      relation.localUnitData = was.localUnitData;
+      relation.localAppData = was.localAppData;
+    }
+  }
+
+  /**
+   * Decides one call: waits the simulated delay, then takes a failure `failNext` set, or runs
+   * an added tool, or applies the simulated tool's rules to the world; records the call (an
+   * added executable's when {@link ran} reports it).
+   */
+  async decide(tool: string, args: readonly string[], env: Env, abort?: AbortSignal): Promise<Decision> {
+    if (this.#delayMs > 0) await this.#wait(this.#delayMs, abort);
+    if (this.#ended) return { kind: 'reply', reply: ended(tool) };
+    const hook = env.JUJU_CONTEXT_ID ?? '';
+    const at = this.#failures.findIndex((f) => f.tool === tool);
+    if (at >= 0) {
+      const [failure = {} as Failure] = this.#failures.splice(at, 1);
+      if (failure.signal !== undefined || failure.hang === true) {
+        this.#record(tool, args, hook, null, failure.signal);
+        return failure.signal === undefined ? { kind: 'hang' } : { kind: 'signal', signal: failure.signal };
+      }
+      const code = failure.exitCode ?? 1;
+      this.#record(tool, args, hook, code);
+      return { kind: 'reply', reply: reply(code, '', failure.stderr ?? 'ERROR injected failure\n') };
+    }
+    const added = this.#added.get(tool);
+    if (added !== undefined && 'executable' in added) {
+      const id = (this.#execs += 1);
+      this.#running.set(id, { tool, args, hook });
+      return { kind: 'exec', executable: added.executable, id };
+    }
+    if (added !== undefined) {
+      const code = added.exitCode ?? 0;
+      this.#record(tool, args, hook, code);
+      return { kind: 'reply', reply: reply(code, added.stdout ?? '', added.stderr ?? '') };
+    }
+    const simulated = Object.hasOwn(TOOLS, tool) ? TOOLS[tool as keyof typeof TOOLS] : undefined;
+    if (simulated === undefined) {
+      return { kind: 'reply', reply: { ...reply(127, '', `${tool}: not found\n`), missing: true } };
+    }
+    try {
+      const parsed = parse(args, flagsOf(simulated));
+      if (parsed.flags.help === true) {
+        this.#record(tool, args, hook, 0);
+        return { kind: 'reply', reply: reply(0, help(simulated), '') };
+      }
+      const outcome = simulated.run({ parsed, env, world: this.world, hook: this.#hookState(hook) });
+      this.#record(tool, args, hook, 0, undefined, outcome.effect);
+      return { kind: 'reply', reply: reply(0, outcome.stdout ?? '', outcome.stderr ?? '') };
+    } catch (error) {
+      if (!(error instanceof ToolExit)) throw error;
+      this.#record(tool, args, hook, error.code);
+      return { kind: 'reply', reply: reply(error.code, '', `ERROR ${error.message}\n`) };
+    }
+  }
+
+  /**
+   * What Juju holds for the hook `id`. Calls made with the simulator's own `env`, outside any
+   * run, share one hook that never ends (what `status-get` read first, for one).
+   */
+  #hookState(id: string): HookState {
+    const running = this.#hooks.get(id);
+    if (running !== undefined) return running;
+    let loose = this.#loose.get(id);
+    if (loose === undefined) this.#loose.set(id, (loose = { hook: '' }));
+    return loose;
+  }
+
+  /** An added executable's call ended with `exitCode`: record it. */
+  ran(id: number, exitCode: number | null, signal?: string): void {
+    const call = this.#running.get(id);
+    if (call === undefined) return;
+    this.#running.delete(id);
+    this.#record(call.tool, call.args, call.hook, exitCode, signal);
+  }
+
+  /** Resolves when `abort` fires or the simulator ends: a hung call's answer, never given. */
+  hang(abort?: AbortSignal): Promise<void> {
+    return this.#wait(Infinity, abort);
+  }
+
+  /** Ends every delayed and hung call; later calls fail at once. */
+  close(): void {
+    this.#ended = true;
+    for (const finish of this.#pending) finish();
+    this.#pending.clear();
+  }
+
+  #wait(ms: number, abort?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.#ended || abort?.aborted === true) {
+        resolve();
+        return;
+      }
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.#pending.delete(finish);
+        abort?.removeEventListener('abort', finish);
+        resolve();
+      };
+      const timer = Number.isFinite(ms) ? setTimeout(finish, ms) : undefined;
+      this.#pending.add(finish);
+      abort?.addEventListener('abort', finish, { once: true });
+    });
+  }
+
+  #record(
+    tool: string,
+    args: readonly string[],
+    hook: string,
+    exitCode: number | null,
+    signal?: string,
+    effect?: Effect,
+  ): void {
+    this.#sequence += 1;
+    this.#records.push({
+      sequence: this.#sequence,
+      tool,
+      args: Object.freeze([...args]),
+      hook,
+      exitCode,
+      ...(signal === undefined ? {} : { signal }),
+      ...(exitCode === 0 ? effect : {}),
+    });
+  }
+}
+
+interface Committed {
+  charmState: Record<string, string>;
+  relations: Relation[];
+}
+
+function reply(exitCode: number, stdout: string, stderr: string): ToolReply {
+  return { exitCode, signal: null, stdout, stderr };
+}
+
+/**
+ * The answer to a call that reaches a simulator after `cleanup()`.
+ *
+ * @internal
+ */
+export function ended(tool: string): ToolReply {
+  return reply(1, '', `ERROR ${tool}: the hook tools simulator has been cleaned up\n`);
+}

@@ -1,0 +1,265 @@
+// The door of the tool executables: each simulated tool on a hook's PATH is a short bash
+// script that starts no Node process. It hands its arguments and the hook's JUJU_*
+// environment to the simulator's model, in the test's process, over a loopback socket only
+// that process listens on, and prints the answer. A secret per simulator, written only into
+// its own tool scripts (in a folder only this user can read), keeps every other process out.
+//
+// The exchange, one connection per call (lengths in bytes):
+//   tool → model   <secret>\n<tool>\n<argc>\n(<length>\n<argument>)…<envc>\n(<length>\n<NAME=value>)…
+//   model → tool   answer <exit> <stderr lines> <stderr ends in \n> <stdout lines, or -1> <stdout ends in \n>\n
+//                    then the stderr lines, then the stdout lines (or, for -1, stdout to the end)
+//                | signal <NAME>\n              the tool kills itself with it
+//                | exec <id>\n<path>\n          the tool runs an added executable, then reports:
+//   tool → model   <secret>\n@ran\n<id>\n<exit>\n   and the model answers ok\n
+// A call told to hang gets no answer until the test's timeout kills the tool or the simulator
+// ends (the connection then closes, and the tool says so).
+
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { type Server, type Socket, createServer } from 'node:net';
+
+import type { ToolReply } from '../hook.js';
+import type { JujuModel } from './model.js';
+
+/** Past this, or with a NUL in it, stdout is streamed to the end instead of read line by line. */
+const LINES_MAX_BYTES = 4096;
+
+/** One call, as a tool script sent it. */
+interface Request {
+  readonly secret: Buffer;
+  readonly tool: string;
+  readonly args: string[];
+  readonly env: Record<string, string>;
+}
+
+/** @internal */
+export class ToolServer {
+  readonly #secret = Buffer.from(randomBytes(24).toString('hex'));
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+
+  private constructor(model: JujuModel) {
+    this.#server = createServer((socket) => {
+      this.#serve(model, socket);
+    });
+  }
+
+  /** Listens on a free loopback port for the calls of `model`'s tool scripts. */
+  static async start(model: JujuModel): Promise<ToolServer> {
+    const tools = new ToolServer(model);
+    const server = tools.#server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    // The simulator's tools must never keep a test process alive on their own.
+    server.unref();
+    return tools;
+  }
+
+  /** The loopback port the tools call. */
+  get port(): number {
+    const address = this.#server.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  /** The executable of tool `name`. */
+  script(name: string): string {
+    return toolScript(name, this.port, this.#secret.toString());
+  }
+
+  /** Stops listening and ends every connection, a hung call's included. */
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve) => {
+      this.#server.close(() => {
+        resolve();
+      });
+    });
+  }
+
+  #serve(model: JujuModel, socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.unref();
+    const abort = new AbortController();
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      abort.abort();
+    });
+    socket.on('error', () => undefined); // a tool killed mid-call: its close ends it
+    let received = Buffer.alloc(0);
+    let handled = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (handled) return;
+      received = Buffer.concat([received, chunk]);
+      const ran = parseRan(received);
+      const request = ran === undefined ? parseRequest(received) : undefined;
+      if (ran === undefined && request === undefined) return;
+      handled = true;
+      const secret = (ran ?? request)?.secret ?? Buffer.alloc(0);
+      if (secret.length !== this.#secret.length || !timingSafeEqual(secret, this.#secret)) {
+        socket.destroy();
+        return;
+      }
+      if (ran !== undefined) {
+        model.ran(ran.id, ran.exitCode);
+        socket.end('ok\n');
+        return;
+      }
+      if (request !== undefined) void this.#answer(model, socket, request, abort.signal);
+    });
+  }
+
+  async #answer(model: JujuModel, socket: Socket, request: Request, abort: AbortSignal): Promise<void> {
+    const decision = await model.decide(request.tool, request.args, request.env, abort);
+    switch (decision.kind) {
+      case 'reply':
+        socket.end(encodeReply(decision.reply));
+        return;
+      case 'signal':
+        socket.end(`signal ${decision.signal}\n`);
+        return;
+      case 'exec':
+        socket.end(`exec ${String(decision.id)}\n${decision.executable}\n`);
+        return;
+      case 'hang':
+        await model.hang(abort);
+        socket.destroy();
+        return;
+    }
+  }
+}
+
+/** A reply, as the tool script reads it. */
+function encodeReply({ exitCode, stdout, stderr }: ToolReply): Buffer {
+  const err = lines(stderr.replaceAll('\0', ''));
+  const streamed = stdout.includes('\0') || Buffer.byteLength(stdout) > LINES_MAX_BYTES;
+  const out = streamed ? undefined : lines(stdout);
+  const head = `answer ${String(exitCode ?? 1)} ${String(err.lines.length)} ${err.newline} ${out === undefined ? '-1 0' : `${String(out.lines.length)} ${out.newline}`}\n`;
+  const body = [...err.lines, ...(out?.lines ?? [])].map((line) => `${line}\n`).join('');
+  return Buffer.concat([Buffer.from(head + body), Buffer.from(streamed ? stdout : '')]);
+}
+
+function lines(text: string): { lines: string[]; newline: 0 | 1 } {
+  if (text === '') return { lines: [], newline: 0 };
+  const newline = text.endsWith('\n');
+  return { lines: (newline ? text.slice(0, -1) : text).split('\n'), newline: newline ? 1 : 0 };
+}
+
+/** Reads `<length>\n<bytes>` at `at`; `undefined` until all of it arrived. */
+function field(data: Buffer, at: number): { value: Buffer; next: number } | undefined {
+  const line = data.indexOf(0x0a, at);
+  if (line < 0) return undefined;
+  const length = Number(data.subarray(at, line).toString());
+  if (!Number.isInteger(length) || length < 0) throw new Error('a malformed hook tool request');
+  const end = line + 1 + length;
+  if (data.length < end) return undefined;
+  return { value: data.subarray(line + 1, end), next: end };
+}
+
+/** Reads a `\n`-ended line at `at`. */
+function lineAt(data: Buffer, at: number): { value: string; next: number } | undefined {
+  const end = data.indexOf(0x0a, at);
+  return end < 0 ? undefined : { value: data.subarray(at, end).toString(), next: end + 1 };
+}
+
+function parseRequest(data: Buffer): Request | undefined {
+  try {
+    const secret = lineAt(data, 0);
+    const tool = secret && lineAt(data, secret.next);
+    const argc = tool && lineAt(data, tool.next);
+    if (secret === undefined || tool === undefined || argc === undefined) return undefined;
+    let at = argc.next;
+    const args: string[] = [];
+    for (let i = 0; i < Number(argc.value); i += 1) {
+      const arg = field(data, at);
+      if (arg === undefined) return undefined;
+      args.push(arg.value.toString());
+      at = arg.next;
+    }
+    const envc = lineAt(data, at);
+    if (envc === undefined) return undefined;
+    at = envc.next;
+    const env: Record<string, string> = {};
+    for (let i = 0; i < Number(envc.value); i += 1) {
+      const pair = field(data, at);
+      if (pair === undefined) return undefined;
+      const text = pair.value.toString();
+      const eq = text.indexOf('=');
+      env[text.slice(0, eq)] = text.slice(eq + 1);
+      at = pair.next;
+    }
+    return { secret: Buffer.from(secret.value), tool: tool.value, args, env };
+  } catch {
+    return { secret: Buffer.alloc(0), tool: '', args: [], env: {} }; // refused: no secret
+  }
+}
+
+function parseRan(data: Buffer): { secret: Buffer; id: number; exitCode: number } | undefined {
+  const secret = lineAt(data, 0);
+  const kind = secret && lineAt(data, secret.next);
+  if (kind?.value !== '@ran') return undefined;
+  const id = lineAt(data, kind.next);
+  const code = id && lineAt(data, id.next);
+  if (secret === undefined || code === undefined || id === undefined) return undefined;
+  return { secret: Buffer.from(secret.value), id: Number(id.value), exitCode: Number(code.value) };
+}
+
+/**
+ * The bash script of one tool. bash, not sh: it alone of the shells on every Linux reaches a
+ * socket without another process (`/dev/tcp`). Lengths are counted in bytes (`LC_ALL=C`),
+ * restored for an added executable, which gets the call's own environment.
+ */
+function toolScript(name: string, port: number, secret: string): string {
+  return `#!/bin/bash
+# The ${name} hook tool of a HookToolsSimulator (charms-contextual-status/testing): hands the
+# call to the simulator in the test's process and prints its answer. Made by the simulator;
+# gone with it.
+tool=${name}
+fail() { printf 'ERROR %s\\n' "$*" >&2; exit 1; }
+reach() { { exec 3<>/dev/tcp/127.0.0.1/${String(port)}; } 2>/dev/null ||
+  fail "$tool cannot reach its hook tools simulator (127.0.0.1:${String(port)}): the test that made it has ended or cleaned it up"; }
+copy() {
+  local i=0 line
+  while [ "$i" -lt "$1" ]; do
+    IFS= read -r line <&3 || fail "$tool: its hook tools simulator ended before it answered"
+    i=$((i + 1))
+    if [ "$i" -lt "$1" ] || [ "$2" = 1 ]; then printf '%s\\n' "$line"; else printf '%s' "$line"; fi
+  done
+}
+had_lc=\${LC_ALL+x} saved_lc=\${LC_ALL-}
+LC_ALL=C
+request="${secret}"$'\\n'"$tool"$'\\n'"$#"$'\\n'
+for arg in "$@"; do request+="\${#arg}"$'\\n'"$arg"; done
+names=(\${!JUJU_*})
+request+="\${#names[@]}"$'\\n'
+for name in "\${names[@]}"; do pair="$name=\${!name}"; request+="\${#pair}"$'\\n'"$pair"; done
+reach
+printf '%s' "$request" >&3
+IFS=' ' read -r kind code errors errnl outputs outnl <&3 ||
+  fail "$tool: its hook tools simulator ended before it answered"
+case $kind in
+answer)
+  copy "$errors" "$errnl" >&2
+  if [ "$outputs" = -1 ]; then cat <&3; else copy "$outputs" "$outnl"; fi
+  exit "$code" ;;
+signal)
+  kill -s "$code" $$
+  exit 1 ;;
+exec)
+  IFS= read -r executable <&3
+  exec 3<&-
+  if [ -n "$had_lc" ]; then LC_ALL=$saved_lc; else unset LC_ALL; fi
+  "$executable" "$@"
+  status=$?
+  LC_ALL=C
+  reach
+  printf '%s\\n@ran\\n%s\\n%s\\n' "${secret}" "$code" "$status" >&3
+  read -r _ <&3
+  exit "$status" ;;
+*) fail "$tool: its hook tools simulator answered what this tool cannot read" ;;
+esac
+`;
+}

@@ -1,0 +1,75 @@
+// What the tools print, as juju/cmd's output formats print it: `smart`, `json` and `yaml`.
+
+import type { Parsed } from './tool.js';
+import { ToolExit } from './tool.js';
+
+const FORMATS = ['smart', 'json', 'yaml'];
+
+/**
+ * The `--format` asked for (default `smart`); an unknown one refused with exit 2.
+ *
+ * @internal
+ */
+export function formatOf(parsed: Parsed): string {
+  const value = parsed.flags.format ?? 'smart';
+  if (typeof value !== 'string' || !FORMATS.includes(value)) {
+    throw new ToolExit(
+      2,
+      `invalid value "${String(value)}" for flag --format: unknown format "${String(value)}"`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Prints a value as juju/cmd does in `format`: `smart` prints a string as it is, a boolean as
+ * `True`/`False`, nothing for null, and anything else as YAML; a line end is added.
+ *
+ * @internal
+ */
+export function render(value: unknown, format: string): string {
+  if (format === 'json') return `${JSON.stringify(value ?? null)}\n`;
+  if (format === 'yaml') return value === null || value === undefined ? '' : yaml(value);
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'boolean') return value ? 'True\n' : 'False\n';
+  if (typeof value === 'string') return value === '' || value.endsWith('\n') ? value : `${value}\n`;
+  if (typeof value === 'number' || typeof value === 'bigint') return `${String(value)}\n`;
+  if (typeof value !== 'object') return '';
+  return yaml(value);
+}
+
+/**
+ * YAML as Go's yaml package writes it: keys sorted, strings quoted only where YAML needs it,
+ * empty maps as `{}`.
+ */
+function yaml(value: unknown, indent = ''): string {
+  if (value === null || value === undefined) return 'null\n';
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]\n';
+    return value.map((v) => `${indent}- ${yaml(v, `${indent}  `).trimStart()}`).join('');
+  }
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    if (keys.length === 0) return '{}\n';
+    return keys
+      .map((key) => {
+        const v = record[key];
+        const nested = v !== null && typeof v === 'object' && Object.keys(v).length > 0;
+        return nested
+          ? `${indent}${scalar(key)}:\n${yaml(v, `${indent}  `)}`
+          : `${indent}${scalar(key)}: ${yaml(v, indent)}`;
+      })
+      .join('');
+  }
+  return `${scalar(value)}\n`;
+}
+
+function scalar(value: unknown): string {
+  if (typeof value !== 'string') return String(value);
+  const plain =
+    /^[A-Za-z_/][\w ./-]*$/.test(value) &&
+    !/^(true|false|yes|no|on|off|null|y|n|~)$/i.test(value) &&
+    !value.endsWith(' ');
+  return plain ? value : JSON.stringify(value);
+}

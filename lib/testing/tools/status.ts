@@ -1,0 +1,94 @@
+// status-set and status-get, after juju/juju internal/worker/uniter/runner/jujuc/status-set.go
+// and status-get.go.
+
+import { render, formatOf } from './format.js';
+import { type Tool, ToolExit, checkEmpty } from './tool.js';
+import type { StatusRecord, World } from '../world.js';
+
+/** Settable statuses, in the order Juju lists them in its error (status-set.go, `Init`). */
+const SETTABLE = ['maintenance', 'blocked', 'waiting', 'active'];
+/** The order of severity Juju derives an application's status from its units' with. */
+const SEVERITY = ['unknown', 'active', 'waiting', 'maintenance', 'blocked', 'error'];
+
+/**
+ * What the unit shows: set by the charm, or as Juju starts it (`maintenance: installing charm
+ * software` during `install`, `unknown` after).
+ *
+ * @internal
+ */
+export function unitStatus(world: World, env: Readonly<Record<string, string | undefined>>): StatusRecord {
+  if (world.unit) return world.unit;
+  if (env.JUJU_HOOK_NAME === 'install')
+    return { status: 'maintenance', message: 'installing charm software' };
+  return { status: 'unknown', message: '' };
+}
+
+/** What the application shows: set by the leader, or derived from its units (the most severe). */
+function applicationStatus(world: World, env: Readonly<Record<string, string | undefined>>): StatusRecord {
+  if (world.application) return world.application;
+  const unit = unitStatus(world, env);
+  return SEVERITY.includes(unit.status) ? unit : { status: 'unknown', message: '' };
+}
+
+/** @internal */
+export const STATUS_TOOLS = {
+  'status-set': {
+    usage: 'status-set [options] <maintenance | blocked | waiting | active> [message]',
+    purpose: 'Set status information.',
+    flags: {
+      application: {
+        type: 'boolean',
+        usage: 'set this status for the application to which the unit belongs if the unit is the leader',
+      },
+    },
+    run({ parsed, world }) {
+      const [status, message = '', ...extra] = parsed.args;
+      if (status === undefined) throw new ToolExit(2, 'invalid args, require <status> [message] [data]');
+      if (!SETTABLE.includes(status))
+        throw new ToolExit(2, `invalid status "${status}", expected one of [${SETTABLE.join(' ')}]`);
+      checkEmpty(extra);
+      const application = parsed.flags.application === true;
+      if (application && !world.leader) throw new ToolExit(1, 'this unit is not the leader');
+      world[application ? 'application' : 'unit'] = { status, message };
+      return { effect: { status: { status, message, application } } };
+    },
+  },
+
+  'status-get': {
+    usage: 'status-get [options] [--include-data] [--application]',
+    purpose: 'Print status information.',
+    format: true,
+    flags: {
+      'include-data': { type: 'boolean', usage: 'print all status data' },
+      application: {
+        type: 'boolean',
+        usage: 'print status for all units of this application if this unit is the leader',
+      },
+    },
+    run({ parsed, world, env, hook }) {
+      const format = formatOf(parsed);
+      checkEmpty(parsed.args);
+      const data = parsed.flags['include-data'] === true;
+      const details = (s: StatusRecord): object =>
+        data ? { message: s.message, status: s.status, 'status-data': {} } : { status: s.status };
+      if (parsed.flags.application === true) {
+        if (!world.leader) throw new ToolExit(1, 'finding application status: this unit is not the leader');
+        const app = applicationStatus(world, env);
+        const value =
+          !data && format === 'smart'
+            ? app.status
+            : {
+                'application-status': {
+                  ...details(app),
+                  units: { [world.unitName]: details(unitStatus(world, env)) },
+                },
+              };
+        return { stdout: render(value, format) };
+      }
+      // Juju reads the unit's status once per hook (the hook context caches it) and answers the
+      // same after a status-set.
+      const unit = (hook.unitRead ??= unitStatus(world, env));
+      return { stdout: render(!data && format === 'smart' ? unit.status : details(unit), format) };
+    },
+  },
+} satisfies Record<string, Tool>;

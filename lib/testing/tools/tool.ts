@@ -1,0 +1,103 @@
+// What a simulated hook tool is: its usage, its flags, and what it does to the world. Each
+// family file (status, log, relations, …) holds its tools' rules, once; the model runs them for
+// both ways of running a charm (the test's process, and tool executables on PATH).
+
+import type { HookState, World } from '../world.js';
+
+/**
+ * One flag of a tool, as gnuflag declares it.
+ *
+ * @internal
+ */
+export interface Flag {
+  readonly type: 'boolean' | 'string';
+  readonly short?: string;
+  readonly usage: string;
+}
+
+/**
+ * The arguments as parsed: flags by their long name, and the rest in order.
+ *
+ * @internal
+ */
+export interface Parsed {
+  readonly flags: Record<string, string | boolean>;
+  readonly args: string[];
+}
+
+/**
+ * What one call sees: its arguments, its hook's environment, the world, its hook's state.
+ *
+ * @internal
+ */
+export interface Call {
+  readonly parsed: Parsed;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly world: World;
+  /** What Juju holds for the calling hook. */
+  readonly hook: HookState;
+}
+
+/**
+ * What a call leaves in its record, for the run's statuses, logs and action results.
+ *
+ * @internal
+ */
+export interface Effect {
+  readonly status?: { status: string; message: string; application: boolean };
+  readonly log?: { level: string; message: string };
+  readonly actionResults?: [string[], string][];
+  readonly actionFailed?: string;
+  readonly actionLog?: string;
+}
+
+/**
+ * A successful call's answer.
+ *
+ * @internal
+ */
+export interface Outcome {
+  readonly stdout?: string;
+  readonly stderr?: string;
+  readonly effect?: Effect;
+}
+
+/**
+ * A simulated hook tool.
+ *
+ * @internal
+ */
+export interface Tool {
+  /** The first line of its `--help`, as Juju prints it. */
+  readonly usage: string;
+  readonly purpose: string;
+  readonly flags: Readonly<Record<string, Flag>>;
+  /** Whether it takes `--format` (smart, json, yaml). */
+  readonly format?: boolean;
+  /** Does its work; throws {@link ToolExit} to fail as Juju's does. */
+  run(call: Call): Outcome;
+}
+
+/**
+ * Thrown by a tool to end with Juju's exit code and `ERROR` line.
+ *
+ * @internal
+ */
+export class ToolExit extends Error {
+  readonly code: number;
+
+  constructor(code: number, why: string) {
+    super(why);
+    this.code = code;
+  }
+}
+
+/**
+ * `unrecognized args: ["x"]`, exit 2, as juju/cmd's `CheckEmpty` refuses extra arguments.
+ *
+ * @internal
+ */
+export function checkEmpty(extra: readonly string[]): void {
+  if (extra.length > 0)
+    throw new ToolExit(2, `unrecognized args: [${extra.map((a) => JSON.stringify(a)).join(' ')}]`);
+}
