@@ -26,7 +26,7 @@ const FAKE = `#!/bin/sh
 tool=$(basename "$0")
 printf '%s\\n' "$tool $*" >> "$FAKE_TOOLS_LOG"
 case "$tool" in
-  config-get) echo '{"port":8080}' ;;
+  config-get) case "$*" in *' port') echo 8080 ;; *) echo '{"port":8080}' ;; esac ;;
   relation-ids) echo '["database:1"]' ;;
   relation-list) echo '["postgresql/0"]' ;;
   relation-get) echo '{"endpoint":"10.0.0.7:5432","ready":"true"}' ;;
@@ -72,8 +72,8 @@ async function timed(
 const unbundled: Plugin = {
   name: 'package-unbundled',
   setup(context) {
-    context.onResolve({ filter: /^charms-contextual-status$/ }, () => ({
-      path: pathToFileURL(dist).href,
+    context.onResolve({ filter: /^charms-contextual-status(\/.*)?$/ }, ({ path }) => ({
+      path: pathToFileURL(join(root, 'dist', path.slice('charms-contextual-status'.length), 'index.js')).href,
       external: true,
     }));
   },
@@ -94,7 +94,7 @@ export async function hooks(times: number): Promise<void> {
       await mkdir(join(dir, 'dist'), { recursive: true });
       await copyFile(join(root, 'examples', 'webapp', 'dispatch'), join(dir, 'dispatch'));
       await chmod(join(dir, 'dispatch'), 0o755);
-      const options = bundleOptions(kind === 'bundled' ? { 'charms-contextual-status': dist } : {});
+      const options = bundleOptions(kind === 'bundled' ? join(root, 'dist') : undefined);
       await build({
         ...options,
         outfile: join(dir, 'dist', 'charm.mjs'),

@@ -47,7 +47,7 @@ const script: Step[] = [
   { run: 'action:restart', note: 'juju run webapp/0 restart: the unit stays Blocked after it' },
 ];
 
-const options = bundleOptions({ 'charms-contextual-status': join(here, '..', 'dist', 'index.js') });
+const options = bundleOptions(join(here, '..', 'dist'));
 await build(options);
 await chmod(options.outfile, 0o755);
 

@@ -7,7 +7,7 @@ import { bus as defaultBus } from './default.js';
 import { describeValue, messageOf } from './describe.js';
 import { failHook, hookEnv } from './hook.js';
 import { BOOLEAN, ENV, TIMEOUT_MS, checkOptions, isPlainObject, oneOf, rule } from './options.js';
-import { type HookToolOptions, runHookTool } from './juju/hook-tool.js';
+import { type HookToolOptions, runTool } from './juju/hook-tool.js';
 import { JUJU_LOG_OPTIONS, type JujuLogOptions, LogSink, forward, isBus } from './juju/log.js';
 import { HookToolUnit } from './juju/unit.js';
 import { ReconcilerError } from './on-error.js';
@@ -315,7 +315,7 @@ async function reconciled({ sink, tools, charmDir }: Run): Promise<boolean> {
     return false;
   }
   try {
-    return (await runHookTool('state-get', [RECONCILED], tools)).trim() === 'true';
+    return (await runTool('state-get', [RECONCILED], tools)).trim() === 'true';
   } catch (error) {
     sink.log(
       'ERROR',
@@ -332,7 +332,7 @@ async function reconciled({ sink, tools, charmDir }: Run): Promise<boolean> {
  */
 async function remember(success: boolean, run: Run): Promise<void> {
   try {
-    await runHookTool('state-set', [`${RECONCILED}=${success ? 'true' : ''}`], run.tools);
+    await runTool('state-set', [`${RECONCILED}=${success ? 'true' : ''}`], run.tools);
   } catch (error) {
     run.sink.log('ERROR', `could not record whether this unit is reconciled: ${messageOf(error)}`);
     unreconciled(run, 'the flag could not be written');
@@ -364,7 +364,7 @@ async function publishToApplication(
   tools: HookToolOptions,
 ): Promise<void> {
   try {
-    const leader = (await runHookTool('is-leader', ['--format=json'], tools)).trim() === 'true';
+    const leader = (await runTool('is-leader', ['--format=json'], tools)).trim() === 'true';
     if (!leader) return;
     await new HookToolUnit({ ...tools, application: true }).setStatus(status);
   } catch (error) {
@@ -374,7 +374,7 @@ async function publishToApplication(
 
 async function fail(message: string, { sink, tools }: Run): Promise<void> {
   try {
-    await runHookTool('action-fail', ['--', message], tools);
+    await runTool('action-fail', ['--', message], tools);
   } catch (error) {
     sink.log('ERROR', `could not fail the action with action-fail: ${messageOf(error)}`);
   }

@@ -1,4 +1,4 @@
-// `npm run build`: the package as users load it. Each entry point (`.` and `./testing`) is one
+// `npm run build`: the package as users load it. Each entry point (`.`, `./hook-tools`, `./testing`) is one
 // ES module, bundled by esbuild, so that a hook loads one file instead of a tree of them; the
 // testing entry imports the main one (one set of status classes, one registry). The types are
 // tsc's declarations, holding the public API only (stripInternal).
@@ -20,16 +20,19 @@ await build({
   outfile: 'dist/index.js',
   external: ['eventemitter3'],
 });
-await build({
-  ...common,
-  entryPoints: ['lib/testing/index.ts'],
-  outfile: 'dist/testing/index.js',
-  plugins: [
-    {
-      name: 'main-entry-external',
-      setup(context) {
-        context.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: '../index.js', external: true }));
-      },
-    },
-  ],
-});
+// The other entries import the main one rather than bundle copies of it: one set of status
+// classes, one HookToolError, one hook-tool runner.
+const mainExternal = {
+  name: 'main-entry-external',
+  setup(context) {
+    context.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: '../index.js', external: true }));
+  },
+};
+for (const entry of ['testing', 'hook-tools']) {
+  await build({
+    ...common,
+    entryPoints: [`lib/${entry}/index.ts`],
+    outfile: `dist/${entry}/index.js`,
+    plugins: [mainExternal],
+  });
+}

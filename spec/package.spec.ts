@@ -80,7 +80,7 @@ console.log(JSON.stringify([value, unit.history.map(String), status.bus instance
 
   it("ships one file per entry point, the testing entry sharing the main one's status classes", async () => {
     const js = files.filter((f) => f.endsWith('.js') || f.endsWith('.cjs'));
-    expect(js.sort()).to.deep.equal(['dist/index.js', 'dist/testing/index.js']);
+    expect(js.sort()).to.deep.equal(['dist/hook-tools/index.js', 'dist/index.js', 'dist/testing/index.js']);
     await writeFile(
       join(project, 'testing.mjs'),
       `import * as status from 'charms-contextual-status';

@@ -4,21 +4,36 @@ import { chmod } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The esbuild options of the bundle, for this script and for specs that build the charm
- * against the library's sources.
+ * The esbuild options of the bundle, for this script and for specs and benchmarks that build
+ * the charm against another build of the library.
  *
- * @param {Record<string, string>} [alias] - module names to resolve elsewhere.
+ * @param {string} [library] - a folder holding the library's built entries (its `dist`):
+ *   `charms-contextual-status` and its subpaths (`/hook-tools`) are taken from there.
  * @returns {import('esbuild').BuildOptions & { outfile: string }}
  */
-export function bundleOptions(alias = {}) {
+export function bundleOptions(library) {
+  /** @type {import('esbuild').Plugin[]} */
+  const plugins =
+    library === undefined
+      ? []
+      : [
+          {
+            name: 'library-from',
+            setup(context) {
+              context.onResolve({ filter: /^charms-contextual-status(\/.*)?$/ }, ({ path }) => ({
+                path: `${library}${path.slice('charms-contextual-status'.length)}/index.js`,
+              }));
+            },
+          },
+        ];
   return {
-    entryPoints: [fileURLToPath(new URL('src/charm.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('src/main.ts', import.meta.url))],
+    plugins,
     outfile: fileURLToPath(new URL('dist/charm.mjs', import.meta.url)),
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    alias,
     banner: { js: '#!/usr/bin/env node' },
     logLevel: 'warning',
   };

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 
 import { type InProcessHook, type ToolReply, hookEnv } from '../hook.js';
-import { ENV, TIMEOUT_MS } from '../options.js';
+import { describeValue } from '../describe.js';
+import { ENV, TIMEOUT_MS, checkOptions } from '../options.js';
 import { currentHook } from '../scope.js';
 
 /**
@@ -80,13 +81,44 @@ export class HookToolError extends Error {
 
 /**
  * Runs a hook tool with `execFile` (never a shell, so every argument reaches it verbatim,
- * whatever it holds) and resolves to its stdout.
+ * whatever it holds) and resolves to its stdout: the one runner behind every hook tool call
+ * the library makes, for a tool it has no typed function for. In a hook a test runs in its
+ * own process, the simulator answers instead, with no process started.
  *
- * @throws HookToolError for a missing tool, a non-zero exit, a signal, a time-out, or an
- *   argument too long for the system (the last before any process starts).
+ * @example
+ * ```ts
+ * import { runHookTool } from 'charms-contextual-status';
+ * const ports = JSON.parse(await runHookTool('opened-ports', ['--format=json'])) as string[];
+ * ```
+ * @throws HookToolError (as a rejection) for a missing tool, a non-zero exit, a signal, a
+ *   time-out, or an argument too long for the system (the last before any process starts).
+ * @throws TypeError (as a rejection) for a tool name, arguments or options of the wrong type.
+ */
+export async function runHookTool(
+  tool: string,
+  args: readonly string[] = [],
+  options: HookToolOptions = {},
+): Promise<string> {
+  if (typeof tool !== 'string' || !/^[a-z][a-z0-9-]*$/.test(tool)) {
+    throw new TypeError(
+      `runHookTool() takes a hook tool name such as "config-get", got ${describeValue(tool)}`,
+    );
+  }
+  if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string' && !arg.includes('\0'))) {
+    throw new TypeError(
+      `runHookTool() takes the tool's arguments as an array of strings without NUL characters, got ${describeValue(args)}`,
+    );
+  }
+  checkOptions(options, 'runHookTool() options', HOOK_TOOL_OPTIONS);
+  return runTool(tool, args, options);
+}
+
+/**
+ * {@link runHookTool} for arguments the library made itself: no checks but the length.
+ *
  * @internal
  */
-export function runHookTool(
+export function runTool(
   tool: string,
   args: readonly string[],
   options: HookToolOptions = {},

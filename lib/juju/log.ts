@@ -3,7 +3,7 @@ import { describeValue, messageOf } from '../describe.js';
 import { hookStderr } from '../hook.js';
 import { checkOptions, isPlainObject, rule } from '../options.js';
 import { currentHook } from '../scope.js';
-import { HOOK_TOOL_OPTIONS, type HookToolOptions, MAX_ARGUMENT_BYTES, runHookTool } from './hook-tool.js';
+import { HOOK_TOOL_OPTIONS, type HookToolOptions, MAX_ARGUMENT_BYTES, runTool } from './hook-tool.js';
 
 /** `juju-log`'s levels, each once. */
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
@@ -181,7 +181,7 @@ export class LogSink {
 
   #send(level: LogLevel, text: string): void {
     this.#inFlight = true;
-    runHookTool('juju-log', ['--log-level', level, '--', text], this.#tool)
+    runTool('juju-log', ['--log-level', level, '--', text], this.#tool)
       .then(
         () => undefined,
         (error: unknown) => {

@@ -3,7 +3,7 @@ import { BOOLEAN, checkOptions } from '../options.js';
 import { shared } from '../registry.js';
 import { type SettableStatus, StatusBase, type StatusName, STATUS_NAMES, settable } from '../status.js';
 import type { Unit, WriteOptions } from '../unit.js';
-import { HOOK_TOOL_OPTIONS, HookToolError, type HookToolOptions, runHookTool } from './hook-tool.js';
+import { HOOK_TOOL_OPTIONS, HookToolError, type HookToolOptions, runTool } from './hook-tool.js';
 
 /** Options of {@link HookToolUnit}. */
 export interface HookToolUnitOptions extends HookToolOptions {
@@ -124,7 +124,7 @@ export class HookToolUnit implements Unit {
 
   async #read(): Promise<StatusBase> {
     const args = ['--include-data', '--format=json', ...(this.application ? ['--application'] : [])];
-    const stdout = await runHookTool('status-get', args, this.#tool);
+    const stdout = await runTool('status-get', args, this.#tool);
     let parsed: unknown;
     try {
       parsed = JSON.parse(stdout);
@@ -146,7 +146,7 @@ export class HookToolUnit implements Unit {
     if (progress && this.coalesce && last?.name === status.name && last.message === status.message) return;
     const args = [...(this.application ? ['--application'] : []), '--', status.name, status.message];
     written.delete(this.#target); // unknown while the call runs: it may fail halfway
-    await runHookTool('status-set', args, this.#tool);
+    await runTool('status-set', args, this.#tool);
     written.set(this.#target, { name: status.name, message: status.message });
   }
 }

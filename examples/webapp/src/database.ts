@@ -3,7 +3,7 @@
 // onError turns into a status.
 import * as status from 'charms-contextual-status';
 
-import { relationData, relationIds, relationUnits } from './hook-tools.js';
+import { relationGet, relationIds, relationList } from 'charms-contextual-status/hook-tools';
 
 /** The database refused the connection: worth waiting for, not worth failing the hook. */
 export class ConnectionRefused extends Error {
@@ -28,8 +28,8 @@ export class DatabaseRequirer {
       status.add(new status.BlockedStatus('Add a database: juju integrate webapp postgresql'));
       return undefined;
     }
-    const [unit] = await relationUnits(id);
-    const data = unit === undefined ? {} : await relationData(id, unit);
+    const [unit] = await relationList(id);
+    const data = unit === undefined ? {} : await relationGet(id, unit);
     if (data.endpoint === undefined) {
       status.add(new status.WaitingStatus('Waiting for the database to share its endpoint'));
       return undefined;

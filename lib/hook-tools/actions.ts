@@ -1,0 +1,81 @@
+// action-get, action-set, action-log and action-fail.
+
+import type { HookToolOptions } from '../index.js';
+import { describeValue } from '../describe.js';
+import { json, run, text } from './call.js';
+
+/**
+ * The action's parameters (`action-get`), or one of them by its dotted key.
+ *
+ * @example
+ * ```ts
+ * const { force } = await actionGet();
+ * ```
+ */
+export async function actionGet(options?: HookToolOptions): Promise<Record<string, unknown>>;
+export async function actionGet(key: string, options?: HookToolOptions): Promise<unknown>;
+export async function actionGet(key?: string | HookToolOptions, options?: HookToolOptions): Promise<unknown> {
+  if (typeof key === 'string' || (key !== undefined && typeof key !== 'object')) {
+    return json('action-get', ['--', text(key, 'actionGet() key')], options);
+  }
+  return (await json('action-get', [], key)) ?? {};
+}
+
+/** An action's results: strings, nested under dotted keys. */
+export interface ActionResults {
+  [key: string]: string | ActionResults;
+}
+
+/**
+ * Sets the action's results (`action-set -- key=value…`); nested objects become dotted keys.
+ *
+ * @example
+ * ```ts
+ * await actionSet({ restarted: 'true', took: { ms: '12' } });
+ * ```
+ */
+export async function actionSet(results: ActionResults, options?: HookToolOptions): Promise<void> {
+  const args: string[] = [];
+  const walk = (node: unknown, prefix: string): void => {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) {
+      throw new TypeError(
+        `actionSet() results must be an object of keys to strings or objects, got ${describeValue(node)} at "${prefix}"`,
+      );
+    }
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+      const dotted = prefix === '' ? key : `${prefix}.${key}`;
+      if (typeof value === 'string') args.push(`${dotted}=${text(value, `actionSet() result ${dotted}`)}`);
+      else walk(value, dotted);
+    }
+  };
+  walk(results, '');
+  await run('action-set', ['--', ...args], options);
+}
+
+/**
+ * Records a progress message of the action (`action-log -- <message>`).
+ *
+ * @example
+ * ```ts
+ * await actionLog('Restarting the web server');
+ * ```
+ */
+export async function actionLog(message: string, options?: HookToolOptions): Promise<void> {
+  await run('action-log', ['--', text(message, 'actionLog() message')], options);
+}
+
+/**
+ * Fails the action with a message (`action-fail -- <message>`); the action goes on running.
+ *
+ * @example
+ * ```ts
+ * await actionFail('the web server is not installed');
+ * ```
+ */
+export async function actionFail(message?: string, options?: HookToolOptions): Promise<void> {
+  await run(
+    'action-fail',
+    message === undefined ? [] : ['--', text(message, 'actionFail() message')],
+    options,
+  );
+}
