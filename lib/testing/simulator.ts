@@ -859,10 +859,14 @@ class InProcessRun implements InProcessHook {
   }
 
   /** Ends the run: its tools answer no more; the contexts left open are ended and returned. */
-  end(): HookContext[] {
+  end(): { readonly unit: unknown; readonly closed: boolean }[] {
     this.#ended = true;
-    const left = [...this.contexts];
-    for (const context of left) context.abandon();
+    const left = [...this.contexts].map((context) => ({
+      context,
+      unit: context.unit,
+      closed: context.closed,
+    }));
+    for (const { context } of left) context.abandon();
     return left;
   }
 }

@@ -1,8 +1,9 @@
-// A charm for the reconciler's specs: what its one reconcile function does is set by its
-// `mode` config option, so each spec declares the world and runs one hook.
-import { execFileSync } from 'node:child_process';
-
+// A charm for the reconciler's and the simulator's specs: what its one reconcile function does
+// is set by its `mode` config option, so each spec declares the world and runs one hook. It
+// exports itself as `charm`, for runs in the spec's process; main.ts is its entry point, for
+// runs through `dispatch`.
 import * as status from '../../../lib/index.js';
+import { actionSet, configGet } from '../../../lib/hook-tools/index.js';
 
 class DatabaseDown extends Error {}
 
@@ -13,18 +14,16 @@ const connect = status.onError(
   throw new DatabaseDown('connection refused');
 });
 
-function mode(): string {
-  const config = JSON.parse(execFileSync('config-get', ['--format=json'], { encoding: 'utf8' })) as {
-    mode?: string;
-  };
-  return config.mode ?? 'ok';
+async function mode(): Promise<string> {
+  const value = await configGet('mode');
+  return typeof value === 'string' ? value : 'ok';
 }
 
-await status.reconcile(
-  async (hook) => {
+export const charm = {
+  reconcile: async (hook: string): Promise<void> => {
     status.add(new status.MaintenanceStatus(`Reconciling on ${hook}`));
     await Promise.resolve();
-    switch (mode()) {
+    switch (await mode()) {
       case 'blocked':
         status.add(new status.BlockedStatus('Set "port"'));
         return;
@@ -33,18 +32,26 @@ await status.reconcile(
         return;
       case 'crash':
         throw new Error('disk full');
+      case 'hang':
+        // Long enough for any spec, short enough never to keep a test process from exiting.
+        await new Promise((done) => setTimeout(done, 5000));
+        await configGet('mode');
+        return;
+      case 'left-open':
+        status.open(new status.HookToolUnit()).add(new status.WaitingStatus('Left open'));
+        return;
       default:
         return;
     }
   },
-  {
+  options: {
     exitStatus: () => new status.ActiveStatus('Serving'),
     errorStatus: new status.BlockedStatus('Hook failed: see juju debug-log'),
     application: true,
     actions: {
-      restart: () => {
+      restart: async () => {
         status.add(new status.MaintenanceStatus('Restarting'));
-        execFileSync('action-set', ['restarted=true']);
+        await actionSet({ restarted: 'true' });
       },
       explode: () => {
         throw new Error('action exploded');
@@ -54,4 +61,4 @@ await status.reconcile(
       },
     },
   },
-);
+} satisfies { reconcile: (hook: string) => unknown; options: status.ReconcileOptions };
