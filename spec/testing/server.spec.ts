@@ -1,0 +1,122 @@
+// The tool executables on a hook's PATH: bash scripts that hand each call to the simulator in
+// the test process over a loopback socket. What crosses must arrive verbatim both ways, only
+// the simulator's own scripts may speak to it, and a script that cannot reach it says so.
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { HookToolsSimulator } from '../../lib/testing/index.js';
+
+interface Ran {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+function call(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
+  return new Promise((done) => {
+    execFile(file, args, { env, encoding: 'utf8' }, (error, stdout, stderr) => {
+      done({
+        code: error === null ? 0 : typeof error.code === 'number' ? error.code : null,
+        signal: error?.signal ?? null,
+        stdout,
+        stderr,
+      });
+    });
+  });
+}
+
+describe('HookToolsSimulator, its tool executables', function () {
+  this.timeout(20_000);
+  let simulator: HookToolsSimulator;
+  const tool = (name: string, ...args: string[]): Promise<Ran> =>
+    call(join(simulator.dir, name), args, simulator.env);
+
+  beforeEach(async () => {
+    simulator = await HookToolsSimulator.create({ leader: true });
+  });
+
+  afterEach(async () => {
+    await simulator.cleanup();
+  });
+
+  it('hand every argument over verbatim: newlines, leading dashes, empty, non-ASCII, quotes', async () => {
+    const message = 'line one\nline two -x --y \'"$HOME` ü 🚀 \\ end';
+    expect((await tool('status-set', '--', 'blocked', message)).code).to.equal(0);
+    expect((await simulator.calls('status-set'))[0]?.args).to.deep.equal(['--', 'blocked', message]);
+    expect(String(await simulator.status())).to.equal(`blocked: ${message}`);
+    expect((await tool('juju-log', '--', '')).code).to.equal(0);
+    expect((await simulator.logs())[0]?.message).to.equal('');
+  });
+
+  it('print the answer verbatim: several lines, no final newline, and long outputs streamed', async () => {
+    await simulator.addTool('multi', {
+      stdout: 'a\n\n b \nlast',
+      stderr: 'WARNING one\nERROR two\n',
+      exitCode: 3,
+    });
+    expect(await tool('multi')).to.deep.equal({
+      code: 3,
+      signal: null,
+      stdout: 'a\n\n b \nlast',
+      stderr: 'WARNING one\nERROR two\n',
+    });
+    const long = `${'x'.repeat(10_000)}\n${'ü'.repeat(3000)}`;
+    await simulator.setConfig({ long });
+    const printed = await tool('config-get', 'long');
+    expect(printed.stdout).to.equal(`${long}\n`);
+  });
+
+  it('die of the signal failNext names, the call recorded with it', async () => {
+    await simulator.failNext('is-leader', { signal: 'SIGTERM' });
+    const ran = await tool('is-leader');
+    expect(ran.signal).to.equal('SIGTERM');
+    expect(await simulator.calls('is-leader')).to.deep.equal([
+      { tool: 'is-leader', args: [], exitCode: null, signal: 'SIGTERM' },
+    ]);
+  });
+
+  it('fail with an ERROR line and exit 1 when their simulator is gone, never hanging', async () => {
+    const keep = await mkdtemp(join(tmpdir(), 'orphan-tool-'));
+    try {
+      await copyFile(join(simulator.dir, 'status-get'), join(keep, 'status-get'));
+      await simulator.cleanup();
+      const ran = await call(join(keep, 'status-get'), [], process.env);
+      expect(ran.code).to.equal(1);
+      expect(ran.stderr).to.match(
+        /^ERROR status-get cannot reach its hook tools simulator \(127\.0\.0\.1:\d+\)/,
+      );
+    } finally {
+      await rm(keep, { recursive: true, force: true });
+    }
+  });
+
+  it('are the only ones the simulator answers: a wrong secret gets no answer and changes nothing', async () => {
+    const script = await readFile(join(simulator.dir, 'status-set'), 'utf8');
+    const forged = join(simulator.dir, 'forged');
+    await writeFile(forged, script.replace(/request="[0-9a-f]+"/, `request="${'0'.repeat(48)}"`), {
+      mode: 0o700,
+    });
+    const ran = await call(forged, ['active', 'forged'], simulator.env);
+    expect(ran.code).to.equal(1);
+    expect(ran.stderr).to.match(/ended before it answered/);
+    expect(await simulator.calls()).to.deep.equal([]);
+    expect(String(await simulator.status())).to.equal('unknown');
+  });
+
+  it('refuse, in addTool(), a path that is not an executable file, and let failNext() fail an added tool', async () => {
+    const missing = await simulator.addTool('open-port', '/no/such/file').catch((e: unknown) => e);
+    expect(missing).to.be.instanceOf(TypeError);
+    expect(String(missing)).to.match(/not an executable file/);
+    await simulator.addTool('open-port', {});
+    await simulator.failNext('open-port', { exitCode: 2, stderr: 'ERROR bad port' });
+    expect(await tool('open-port', '99999')).to.deep.include({ code: 2, stderr: 'ERROR bad port\n' });
+    expect((await tool('open-port', '80')).code).to.equal(0);
+    expect(String(await simulator.failNext('close-port').catch((e: unknown) => e))).to.match(
+      /or a tool added with addTool\(\)/,
+    );
+  });
+});
