@@ -5,6 +5,7 @@
 // small sizes, so CI can keep the benchmark from rotting.
 import { limit, retained, round, scaling } from './core.js';
 import { report } from './figures.js';
+import { harness } from './harness.js';
 import { hooks } from './hooks.js';
 import { burst, quietUpdateStatus, tools } from './juju.js';
 
@@ -15,10 +16,11 @@ const emit = limit(quick ? 10_000 : 2_000_000, rounds);
 for (let r = 0; r < rounds; r += 1) await round(quick ? 10_000 : 2_000_000, quick ? 1_000 : 100_000, emit);
 await scaling(quick ? 1_000 : 10_000, quick ? 10_000 : 100_000);
 await retained(quick ? 10_000 : 1_000_000);
-await tools(quick ? 3 : 20);
+await tools();
 await burst();
 await quietUpdateStatus();
 await hooks(quick ? 2 : 15);
+await harness(quick ? 2 : 20);
 
 report(
   `charms-contextual-status benchmark (${

@@ -40,14 +40,11 @@ async function ms(times: number, call: () => Promise<unknown>): Promise<number> 
   return median(samples);
 }
 
-export async function tools(times: number): Promise<void> {
+export async function tools(): Promise<void> {
   const simulator = await HookToolsSimulator.create();
   try {
     const env = cleanEnv(simulator.env);
-    const bare = await ms(times, () => run(process.execPath, ['-e', '0'], { env }));
-    const tool = await ms(times, () => run('status-set', ['maintenance', 'x'], { env }));
-    record(SECTION, 'node -e 0', 'ms', bare);
-    record(SECTION, 'a simulated status-set', '× node -e 0', tool / bare, { target: '≤ 1.25×', limit: 1.25 });
+    // One call beside node -e 0: bench/harness.ts.
     const sequential = await ms(1, async () => {
       for (let i = 0; i < 10; i += 1) await run('juju-log', ['sequential'], { env });
     });

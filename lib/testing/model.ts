@@ -7,7 +7,7 @@
 import type { ToolReply } from '../hook.js';
 import { flagsOf, help, parse } from './tools/flags.js';
 import { TOOLS } from './tools/index.js';
-import { type Effect, ToolExit } from './tools/tool.js';
+import { type Call, type Effect, HOOK_VARIABLES, ToolExit } from './tools/tool.js';
 import type { HookState, Relation, World } from './world.js';
 
 /**
@@ -142,7 +142,12 @@ export class JujuModel {
    * an added tool, or applies the simulated tool's rules to the world; records the call (an
    * added executable's when {@link ran} reports it).
    */
-  async decide(tool: string, args: readonly string[], env: Env, abort?: AbortSignal): Promise<Decision> {
+  async decide(tool: string, args: readonly string[], given: Env, abort?: AbortSignal): Promise<Decision> {
+    const env: { -readonly [K in keyof Call['env']]: string } = {};
+    for (const name of HOOK_VARIABLES) {
+      const value = given[name];
+      if (value !== undefined) env[name] = value;
+    }
     if (this.#delayMs > 0) await this.#wait(this.#delayMs, abort);
     if (this.#ended) return { kind: 'reply', reply: ended(tool) };
     const hook = env.JUJU_CONTEXT_ID ?? '';

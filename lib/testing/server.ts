@@ -1,6 +1,6 @@
 // The door of the tool executables: each simulated tool on a hook's PATH is a short bash
-// script that starts no Node process. It hands its arguments and the hook's JUJU_*
-// environment to the simulator's model, in the test's process, over a loopback socket only
+// script that starts no Node process. It hands its arguments and the hook variables tools
+// read (HOOK_VARIABLES) to the simulator's model, in the test's process, over a loopback socket only
 // that process listens on, and prints the answer. A secret per simulator, written only into
 // its own tool scripts (in a folder only this user can read), keeps every other process out.
 //
@@ -19,6 +19,7 @@ import { type Server, type Socket, createServer } from 'node:net';
 
 import type { ToolReply } from '../hook.js';
 import type { JujuModel } from './model.js';
+import { HOOK_VARIABLES } from './tools/tool.js';
 
 /** Past this, or with a NUL in it, stdout is streamed to the end instead of read line by line. */
 const LINES_MAX_BYTES = 4096;
@@ -233,7 +234,8 @@ had_lc=\${LC_ALL+x} saved_lc=\${LC_ALL-}
 LC_ALL=C
 request="${secret}"$'\\n'"$tool"$'\\n'"$#"$'\\n'
 for arg in "$@"; do request+="\${#arg}"$'\\n'"$arg"; done
-names=(\${!JUJU_*})
+names=()
+for name in ${HOOK_VARIABLES.join(' ')}; do [ -n "\${!name+x}" ] && names+=("$name"); done
 request+="\${#names[@]}"$'\\n'
 for name in "\${names[@]}"; do pair="$name=\${!name}"; request+="\${#pair}"$'\\n'"$pair"; done
 reach

@@ -367,16 +367,36 @@ export class HookToolsSimulator {
       await mkdir(join(root, 'charm'));
       server = await ToolServer.start(model);
       for (const name of SIMULATED_TOOLS) await writeTool(bin, name, server);
+      const charm = join(root, 'charm');
+      // Built from scratch, as Juju builds a hook's: HookVars (uniter runner/context/context.go)
+      // and, on Ubuntu, ubuntuEnv (env.go): the tools first on the agent's own PATH (here the
+      // test's), and nothing else of the process that runs the hook.
       const env: Record<string, string> = {
-        ...stringEntries(process.env),
-        PATH: [bin, process.env.PATH ?? ''].filter(Boolean).join(delimiter),
-        JUJU_UNIT_NAME: unitName,
-        JUJU_APPLICATION_NAME: unitName.split('/')[0] ?? unitName,
-        JUJU_MODEL_NAME: 'simulated',
-        JUJU_MODEL_UUID: '00000000-0000-4000-8000-000000000000',
-        JUJU_VERSION: '3.6.0',
-        JUJU_CHARM_DIR: join(root, 'charm'),
+        CHARM_DIR: charm,
+        JUJU_CHARM_DIR: charm,
         JUJU_CONTEXT_ID: `${unitName}-simulated`,
+        JUJU_HOOK_NAME: '',
+        JUJU_AGENT_SOCKET_ADDRESS: `127.0.0.1:${String(server.port)}`,
+        JUJU_AGENT_SOCKET_NETWORK: 'tcp',
+        JUJU_UNIT_NAME: unitName,
+        JUJU_MODEL_UUID: '00000000-0000-4000-8000-000000000000',
+        JUJU_MODEL_NAME: 'simulated',
+        JUJU_API_ADDRESSES: '',
+        JUJU_SLA: 'unsupported',
+        JUJU_MACHINE_ID: '0',
+        JUJU_PRINCIPAL_UNIT: '',
+        JUJU_AVAILABILITY_ZONE: '',
+        JUJU_VERSION: '3.6.0',
+        CLOUD_API_VERSION: '',
+        JUJU_CHARM_HTTP_PROXY: '',
+        JUJU_CHARM_HTTPS_PROXY: '',
+        JUJU_CHARM_FTP_PROXY: '',
+        JUJU_CHARM_NO_PROXY: '',
+        APT_LISTCHANGES_FRONTEND: 'none',
+        DEBIAN_FRONTEND: 'noninteractive',
+        LANG: 'C.UTF-8',
+        TERM: 'tmux-256color',
+        PATH: [bin, process.env.PATH ?? ''].filter(Boolean).join(delimiter),
       };
       return new HookToolsSimulator(root, env, model, server);
     } catch (error) {
@@ -1021,10 +1041,4 @@ function setDeep(target: Record<string, unknown>, keys: readonly string[], value
 
 function stackOf(error: unknown): string {
   return error instanceof Error && typeof error.stack === 'string' ? error.stack : messageOf(error);
-}
-
-function stringEntries(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
-  return out;
 }

@@ -32,13 +32,34 @@ describe('HookToolsSimulator', function () {
     await simulator.cleanup();
   });
 
-  it('puts its tools first on PATH, with the usual hook variables', () => {
+  it('builds the hook environment from scratch as Juju does (HookVars, ubuntuEnv): its tools first on PATH', () => {
     expect(simulator.env.PATH?.split(':')[0]).to.equal(simulator.dir);
     expect(simulator.env).to.include({
       JUJU_UNIT_NAME: 'webapp/0',
-      JUJU_APPLICATION_NAME: 'webapp',
       JUJU_MODEL_NAME: 'simulated',
+      JUJU_HOOK_NAME: '',
+      LANG: 'C.UTF-8',
+      CHARM_DIR: simulator.env.JUJU_CHARM_DIR,
     });
+    // Juju never sets JUJU_APPLICATION_NAME, and nothing of the test process leaks in.
+    expect(simulator.env).not.to.have.property('JUJU_APPLICATION_NAME');
+    expect(simulator.env).not.to.have.property('HOME');
+    expect(
+      Object.keys(simulator.env).every(
+        (k) =>
+          k === 'PATH' ||
+          !Object.hasOwn(process.env, k) ||
+          k.startsWith('JUJU_') ||
+          [
+            'LANG',
+            'TERM',
+            'CHARM_DIR',
+            'CLOUD_API_VERSION',
+            'APT_LISTCHANGES_FRONTEND',
+            'DEBIAN_FRONTEND',
+          ].includes(k),
+      ),
+    ).to.equal(true);
     expect(SIMULATED_TOOLS).to.include.members(['status-set', 'status-get', 'juju-log', 'is-leader']);
   });
 

@@ -26,13 +26,30 @@ export interface Parsed {
 }
 
 /**
+ * The hook variables a tool reads, and all a call hands the model: the same few both ways of
+ * running (a tool executable sends no others), so no tool can behave differently between them.
+ *
+ * @internal
+ */
+export const HOOK_VARIABLES = [
+  'JUJU_CONTEXT_ID',
+  'JUJU_HOOK_NAME',
+  'JUJU_ACTION_NAME',
+  'JUJU_RELATION',
+  'JUJU_RELATION_ID',
+  'JUJU_REMOTE_UNIT',
+  'JUJU_REMOTE_APP',
+  'JUJU_DEPARTING_UNIT',
+] as const;
+
+/**
  * What one call sees: its arguments, its hook's environment, the world, its hook's state.
  *
  * @internal
  */
 export interface Call {
   readonly parsed: Parsed;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly env: Readonly<Partial<Record<(typeof HOOK_VARIABLES)[number], string>>>;
   readonly world: World;
   /** What Juju holds for the calling hook. */
   readonly hook: HookState;

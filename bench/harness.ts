@@ -1,0 +1,138 @@
+// The test harness, as a charm author lives in it: the example charm's config-changed run in
+// the test's own process and through its packed dispatch, and one simulated tool call across
+// processes, each beside a bare `node -e 0` measured in the same run.
+import { build } from 'esbuild';
+import { execFile } from 'node:child_process';
+import { chmod, copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+
+import { type Charm, HookToolsSimulator } from 'charms-contextual-status/testing';
+
+import { bundleOptions } from '../examples/webapp/build.mjs';
+import { median, record } from './figures.js';
+import { cleanEnv } from './juju.js';
+
+const SECTION = 'the test harness (the example charm)';
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const example = join(root, 'examples', 'webapp');
+const run = promisify(execFile);
+
+async function samples(times: number, call: () => Promise<unknown>): Promise<number> {
+  const taken: number[] = [];
+  for (let i = 0; i < times; i += 1) {
+    const start = process.hrtime.bigint();
+    await call();
+    taken.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(taken);
+}
+
+/** The world in which config-changed does the most: a port and a ready database. */
+async function serving(): Promise<HookToolsSimulator> {
+  const simulator = await HookToolsSimulator.create({
+    unitName: 'webapp/0',
+    leader: true,
+    config: { port: 8080 },
+  });
+  await simulator.setRelation('database:1', { 'postgresql/0': { endpoint: '10.0.0.7:5432', ready: 'true' } });
+  return simulator;
+}
+
+export async function harness(times: number): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'ccs-bench-harness-'));
+  try {
+    // The example's charm module, its library taken from dist/ as the testing entry's is, so
+    // that both share one main entry.
+    const module = join(work, 'charm.mjs');
+    await build({
+      ...bundleOptions(),
+      entryPoints: [join(example, 'src', 'charm.ts')],
+      outfile: module,
+      banner: {},
+      plugins: [
+        {
+          name: 'library-external',
+          setup(context) {
+            context.onResolve({ filter: /^charms-contextual-status(\/.*)?$/ }, ({ path }) => ({
+              path: pathToFileURL(
+                join(root, 'dist', path.slice('charms-contextual-status'.length), 'index.js'),
+              ).href,
+              external: true,
+            }));
+          },
+        },
+      ],
+    });
+    const { charm } = (await import(pathToFileURL(module).href)) as { charm: Charm };
+    // The packed charm: dispatch, the bundle, this Node as bin/node.
+    const packed = join(work, 'packed');
+    await mkdir(join(packed, 'dist'), { recursive: true });
+    await mkdir(join(packed, 'bin'));
+    await symlink(process.execPath, join(packed, 'bin', 'node'));
+    await copyFile(join(example, 'dispatch'), join(packed, 'dispatch'));
+    await chmod(join(packed, 'dispatch'), 0o755);
+    const bundled = bundleOptions(join(root, 'dist'));
+    await build({ ...bundled, outfile: join(packed, 'dist', 'charm.mjs') });
+    await chmod(join(packed, 'dist', 'charm.mjs'), 0o755);
+
+    const simulator = await serving();
+    try {
+      const env = cleanEnv(simulator.env);
+      const bare = await samples(times, () => run(process.execPath, ['-e', '0'], { env }));
+      record(SECTION, 'node -e 0, beside the harness', 'ms', bare);
+      const tool = await samples(times, () => run('status-set', ['maintenance', 'x'], { env }));
+      record(SECTION, 'a simulated tool call across processes', '× node -e 0', tool / bare, {
+        target: '≤ 0.15×',
+        limit: 0.15,
+        compare: `${tool.toFixed(1)} ms (a Node process per call, before 0.1.0's model: about 1× node -e 0)`,
+      });
+      let check = await simulator.runHook(charm, 'config-changed');
+      if (String(check.statuses.at(-1)) !== 'active: Serving on :8080') {
+        throw new Error(`config-changed in process did not serve: ${check.stderr}`);
+      }
+      const inProcess = await samples(Math.max(times, 50), () => simulator.runHook(charm, 'config-changed'));
+      record(SECTION, 'config-changed, in the test process', '× node -e 0', inProcess / bare, {
+        target: '≤ 0.1×',
+        limit: 0.1,
+        compare: `${inProcess.toFixed(2)} ms; ops' testing Context/State took about 8 ms a hook here (0.3×)`,
+      });
+      check = await simulator.runHook(packed, 'config-changed');
+      if (check.exitCode !== 0) throw new Error(`config-changed through dispatch failed: ${check.stderr}`);
+      const calls = check.calls.length;
+      const dispatched = await samples(times, () => simulator.runHook(packed, 'config-changed'));
+      record(SECTION, 'config-changed, through its packed dispatch', '× node -e 0', dispatched / bare, {
+        target: '≤ 3×',
+        limit: 3,
+        compare: `${dispatched.toFixed(0)} ms for ${String(calls)} tool calls (a Node process per call: about 12–20×)`,
+      });
+      const steps = async (target: Charm | string): Promise<number> =>
+        samples(1, async () => {
+          const fresh = await HookToolsSimulator.create({ unitName: 'webapp/0', leader: true });
+          try {
+            await fresh.runHook(target, 'install');
+            await fresh.setConfig({ port: 8080 });
+            await fresh.runHook(target, 'config-changed');
+            await fresh.setRelation('database:1', { 'postgresql/0': {} });
+            await fresh.runHook(target, 'database-relation-joined');
+            await fresh.setRelation('database:1', {
+              'postgresql/0': { endpoint: '10.0.0.7:5432', ready: 'true' },
+            });
+            await fresh.runHook(target, 'database-relation-changed');
+            await fresh.runHook(target, 'update-status');
+            await fresh.runAction(target, 'restart');
+          } finally {
+            await fresh.cleanup();
+          }
+        });
+      record(SECTION, "the example's six steps, in process", 'ms', await steps(charm));
+      record(SECTION, "the example's six steps, through dispatch", 'ms', await steps(packed));
+    } finally {
+      await simulator.cleanup();
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
