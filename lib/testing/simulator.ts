@@ -757,13 +757,13 @@ export class HookToolsSimulator {
       clearTimeout(timer);
       if (stop !== undefined) this.#stops.delete(stop);
     }
+    const left = hook.end();
     // reconcile() catches what the charm throws: what reaches here is its refusal of the
     // charm's options, before it ran anything.
     if ('failed' in outcome && outcome.failed instanceof TypeError) throw outcome.failed;
-    const left = hook.end();
-    if ('failed' in outcome) hook.stderr(`${stackOf(outcome.failed)}\n`);
-    if ('ended' in outcome) hook.stderr(`${outcome.ended}\n`);
-    if (left.length > 0) hook.stderr(`${unpublishedReport(left, 'when the hook ended')}\n`);
+    if ('failed' in outcome) hook.output += `${stackOf(outcome.failed)}\n`;
+    if ('ended' in outcome) hook.output += `${outcome.ended}\n`;
+    if (left.length > 0) hook.output += `${unpublishedReport(left, 'when the hook ended')}\n`;
     const exitCode = 'ended' in outcome ? null : 'failed' in outcome ? 1 : hook.exitCode;
     return { exitCode, stdout: '', stderr: hook.output };
   }
@@ -871,7 +871,7 @@ class InProcessRun implements InProcessHook {
   }
 
   stderr(text: string): void {
-    if (!this.#ended || text !== '') this.output += text;
+    if (!this.#ended) this.output += text;
   }
 
   exit(code: number): void {

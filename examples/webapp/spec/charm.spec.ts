@@ -154,7 +154,12 @@ function observed(run: HookRun): unknown {
     // juju-log batches the lines that come while a call is in flight, so how many calls carry
     // them depends on how fast the tools answer; the lines themselves do not.
     logs: run.logs.flatMap((line) => line.message.split('\n').map((text) => `${line.level} ${text}`)),
-    calls: run.calls.filter((call) => call.tool !== 'juju-log'),
+    // Calls made while another is in flight (a status write and a config-get, say) race each
+    // other across processes: the same calls, in an order the tools' speed decides.
+    calls: run.calls
+      .filter((call) => call.tool !== 'juju-log')
+      .map((call) => JSON.stringify(call))
+      .sort(),
   };
 }
 
