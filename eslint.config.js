@@ -13,6 +13,7 @@ export default tseslint.config(
       'examples/webapp/',
       'node_modules/',
       '.readme-check/',
+      '.node-test-*/',
     ],
   },
   tseslint.configs.strictTypeChecked,
