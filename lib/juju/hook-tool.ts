@@ -143,7 +143,9 @@ export function runTool(
       tool,
       args,
       {
-        env,
+        // A copy: Node writes NODE_V8_COVERAGE into the env it is given when coverage is on,
+        // and an env may be frozen (a simulator's is).
+        env: env === process.env ? env : { ...env },
         timeout: timeoutMs,
         killSignal: 'SIGKILL',
         maxBuffer: 16 * 1024 * 1024,
