@@ -39,10 +39,14 @@ describe('HookToolsSimulator, under other test runners', () => {
     try {
       const file = join(folder, 'charm.test.ts');
       await writeFile(file, TEST);
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--test', file], {
-        cwd: root,
-        env: { ...process.env, NODE_V8_COVERAGE: undefined },
-      });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', '--test', '--test-reporter=tap', file],
+        {
+          cwd: root,
+          env: { ...process.env, NODE_V8_COVERAGE: undefined },
+        },
+      );
       expect(stdout).to.match(/# pass 2/);
       expect(stdout).to.match(/# fail 0/);
     } finally {

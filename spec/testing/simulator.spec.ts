@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -239,6 +240,16 @@ describe('HookToolsSimulator', function () {
       const start = process.hrtime.bigint();
       await tool(simulator, 'is-leader');
       expect(Number(process.hrtime.bigint() - start) / 1e6).to.be.at.least(150);
+    });
+
+    it('refuses, in create(), values JSON cannot hold, with a TypeError, and leaves no folder behind', async () => {
+      const folders = async (): Promise<string[]> =>
+        (await readdir(tmpdir())).filter((name) => name.startsWith('juju-hook-tools-'));
+      const before = await folders();
+      const reason = await HookToolsSimulator.create({ config: { big: 10n } }).catch((e: unknown) => e);
+      expect(reason).to.be.instanceOf(TypeError);
+      expect(String(reason)).to.match(/config must hold only what JSON can/);
+      expect(await folders()).to.have.members(before);
     });
 
     it('refuses bad switch values with a TypeError', async () => {
