@@ -8,7 +8,7 @@ import type { ToolReply } from '../hook.js';
 import { flagsOf, help, parse } from './tools/flags.js';
 import { TOOLS } from './tools/index.js';
 import { type Call, type Effect, HOOK_VARIABLES, ToolExit } from './tools/tool.js';
-import type { HookState, Relation, World } from './world.js';
+import type { HookState, Relation, StatusRecord, World } from './world.js';
 
 /**
  * How the next call of a tool fails, as `failNext` set it.
@@ -79,9 +79,12 @@ export class JujuModel {
   #sequence = 0;
   #execs = 0;
   #ended = false;
+  /** Whether the charm ever set the unit's status (Juju's `StatusSet`, kept across hooks). */
+  #statusSet: boolean;
 
   constructor(world: World) {
     this.world = world;
+    this.#statusSet = world.unit !== null;
   }
 
   /** Every call so far, oldest first. */
@@ -116,6 +119,10 @@ export class JujuModel {
       relations: this.world.relations,
     });
     this.#hooks.set(id, { ...hook, committed });
+    // Juju's own statuses before a hook (internal/worker/uniter/operation/runhook.go,
+    // beforeHook): install, unless the charm ever set one; stop; remove.
+    const before = BEFORE[hook.hook];
+    if (before !== undefined && (hook.hook !== 'install' || !this.#statusSet)) this.world.unit = { ...before };
   }
 
   /**
@@ -127,7 +134,14 @@ export class JujuModel {
   end(id: string, exitCode: number | null): void {
     const hook = this.#hooks.get(id);
     this.#hooks.delete(id);
-    if (hook === undefined || exitCode === 0) return;
+    if (hook === undefined) return;
+    if (exitCode === 0) {
+      // And after a hook that succeeded (runhook.go, afterHook): stop leaves maintenance with
+      // no message; start leaves unknown when the charm has never set a status.
+      if (hook.hook === 'stop') this.world.unit = { status: 'maintenance', message: '' };
+      if (hook.hook === 'start' && !this.#statusSet) this.world.unit = { status: 'unknown', message: '' };
+      return;
+    }
     this.world.charmState = hook.committed.charmState;
     for (const relation of this.world.relations) {
       const was = hook.committed.relations.find((r) => r.id === relation.id);
@@ -185,6 +199,7 @@ export class JujuModel {
       }
       const outcome = simulated.run({ parsed, env, world: this.world, hook: this.#hookState(hook) });
       this.#record(tool, args, hook, 0, undefined, outcome.effect);
+      if (outcome.effect?.status?.application === false) this.#statusSet = true;
       return { kind: 'reply', reply: reply(0, outcome.stdout ?? '', outcome.stderr ?? '') };
     } catch (error) {
       if (!(error instanceof ToolExit)) throw error;
@@ -263,6 +278,13 @@ export class JujuModel {
     });
   }
 }
+
+/** The unit status Juju sets before a hook, by hook (runhook.go, `beforeHook`). */
+const BEFORE: Readonly<Record<string, StatusRecord>> = {
+  install: { status: 'maintenance', message: 'installing charm software' },
+  stop: { status: 'maintenance', message: 'stopping charm software' },
+  remove: { status: 'maintenance', message: 'cleaning up prior to charm deletion' },
+};
 
 interface Committed {
   charmState: Record<string, string>;

@@ -467,21 +467,18 @@ describe('HookToolsSimulator, faithful to Juju', function () {
     });
   });
 
-  it('starts the unit as Juju does: maintenance while installing, unknown after', async () => {
-    const install = { ...simulator.env, JUJU_HOOK_NAME: 'install', JUJU_CONTEXT_ID: 'install-1' };
-    const read = (env: Record<string, string>) =>
-      new Promise<string>((done) => {
-        execFile('status-get', ['--include-data', '--format=json'], { env, encoding: 'utf8' }, (_e, out) => {
-          done(out);
-        });
-      });
-    expect(JSON.parse(await read(install))).to.deep.include({
-      status: 'maintenance',
-      message: 'installing charm software',
+  it('starts a unit with no status: unknown, as Juju shows a unit nothing has set', async () => {
+    const out = await new Promise<string>((done) => {
+      execFile(
+        'status-get',
+        ['--include-data', '--format=json'],
+        { env: simulator.env, encoding: 'utf8' },
+        (_e, o) => {
+          done(o);
+        },
+      );
     });
-    expect(JSON.parse(await read({ ...simulator.env, JUJU_CONTEXT_ID: 'later' }))).to.deep.include({
-      status: 'unknown',
-    });
+    expect(JSON.parse(out)).to.deep.include({ status: 'unknown', message: '' });
   });
 });
 
@@ -548,6 +545,32 @@ describe("HookToolsSimulator, the charm author's harness", function () {
     expect(await seen()).to.equal('database-relation-joined\n');
     expect(await simulator.state()).to.deep.equal({ 'last-hook': 'database-relation-joined' });
     expect(String(await simulator.status())).to.equal('maintenance: running database-relation-changed');
+  });
+
+  it("shows Juju's own statuses around silent hooks (runhook.go beforeHook, afterHook)", async () => {
+    const silent = { env: { SILENT: '1' } };
+    const shown = async (hook: string): Promise<[string, string]> => {
+      const run = await simulator.runHook(charm, hook, silent);
+      const during = JSON.parse(run.stdout) as { status: string; message: string };
+      return [`${during.status}: ${during.message}`, String(await simulator.status())];
+    };
+    // Installing until start ends, then unknown, when the charm never set a status.
+    expect(await shown('install')).to.deep.equal([
+      'maintenance: installing charm software',
+      'maintenance: installing charm software',
+    ]);
+    expect((await shown('config-changed'))[1]).to.equal('maintenance: installing charm software');
+    expect(await shown('start')).to.deep.equal(['maintenance: installing charm software', 'unknown']);
+    expect(await shown('stop')).to.deep.equal(['maintenance: stopping charm software', 'maintenance']);
+    // A unit whose charm set a status keeps it through install and start.
+    const set = await HookToolsSimulator.create({ unitStatus: new BlockedStatus('Add a database') });
+    try {
+      await set.runHook(charm, 'install', silent);
+      await set.runHook(charm, 'start', silent);
+      expect(String(await set.status())).to.equal('blocked: Add a database');
+    } finally {
+      await set.cleanup();
+    }
   });
 
   it('runHook() sets the relation variables for a relation hook, defaulting to its first remote unit', async () => {

@@ -11,22 +11,19 @@ const SETTABLE = ['maintenance', 'blocked', 'waiting', 'active'];
 const SEVERITY = ['unknown', 'active', 'waiting', 'maintenance', 'blocked', 'error'];
 
 /**
- * What the unit shows: set by the charm, or as Juju starts it (`maintenance: installing charm
- * software` during `install`, `unknown` after).
+ * What the unit shows: set by the charm or by Juju around hooks (the model sets those), else
+ * `unknown`, as Juju starts a unit.
  *
  * @internal
  */
-export function unitStatus(world: World, env: Readonly<Record<string, string | undefined>>): StatusRecord {
-  if (world.unit) return world.unit;
-  if (env.JUJU_HOOK_NAME === 'install')
-    return { status: 'maintenance', message: 'installing charm software' };
-  return { status: 'unknown', message: '' };
+export function unitStatus(world: World): StatusRecord {
+  return world.unit ?? { status: 'unknown', message: '' };
 }
 
 /** What the application shows: set by the leader, or derived from its units (the most severe). */
-function applicationStatus(world: World, env: Readonly<Record<string, string | undefined>>): StatusRecord {
+function applicationStatus(world: World): StatusRecord {
   if (world.application) return world.application;
-  const unit = unitStatus(world, env);
+  const unit = unitStatus(world);
   return SEVERITY.includes(unit.status) ? unit : { status: 'unknown', message: '' };
 }
 
@@ -65,7 +62,7 @@ export const STATUS_TOOLS = {
         usage: 'print status for all units of this application if this unit is the leader',
       },
     },
-    run({ parsed, world, env, hook }) {
+    run({ parsed, world, hook }) {
       const format = formatOf(parsed);
       checkEmpty(parsed.args);
       const data = parsed.flags['include-data'] === true;
@@ -73,21 +70,21 @@ export const STATUS_TOOLS = {
         data ? { message: s.message, status: s.status, 'status-data': {} } : { status: s.status };
       if (parsed.flags.application === true) {
         if (!world.leader) throw new ToolExit(1, 'finding application status: this unit is not the leader');
-        const app = applicationStatus(world, env);
+        const app = applicationStatus(world);
         const value =
           !data && format === 'smart'
             ? app.status
             : {
                 'application-status': {
                   ...details(app),
-                  units: { [world.unitName]: details(unitStatus(world, env)) },
+                  units: { [world.unitName]: details(unitStatus(world)) },
                 },
               };
         return { stdout: render(value, format) };
       }
       // Juju reads the unit's status once per hook (the hook context caches it) and answers the
       // same after a status-set.
-      const unit = (hook.unitRead ??= unitStatus(world, env));
+      const unit = (hook.unitRead ??= unitStatus(world));
       return { stdout: render(!data && format === 'smart' ? unit.status : details(unit), format) };
     },
   },
