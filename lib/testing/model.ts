@@ -122,7 +122,8 @@ export class JujuModel {
     // Juju's own statuses before a hook (internal/worker/uniter/operation/runhook.go,
     // beforeHook): install, unless the charm ever set one; stop; remove.
     const before = BEFORE[hook.hook];
-    if (before !== undefined && (hook.hook !== 'install' || !this.#statusSet)) this.world.unit = { ...before };
+    if (before !== undefined && (hook.hook !== 'install' || !this.#statusSet))
+      this.world.unit = { ...before };
   }
 
   /**

@@ -174,9 +174,13 @@ export interface HookRun {
 export interface ActionRun extends HookRun {
   /** The results set with `action-set`, dotted keys as nested objects. */
   readonly results: Readonly<Record<string, unknown>>;
-  /** Whether the action called `action-fail`. */
+  /** Whether the action failed: it called `action-fail`, or exited non-zero. */
   readonly failed: boolean;
-  /** The message given to `action-fail`, if it was called. */
+  /**
+   * Why, as Juju reports it: the message given to `action-fail`; for an action that exited
+   * non-zero, `exit status <code>` (`signal: killed` when it was stopped), whatever
+   * `action-fail` said.
+   */
   readonly message: string | undefined;
 }
 
@@ -485,6 +489,10 @@ export class HookToolsSimulator {
       for (const [keys, value] of call.actionResults ?? []) setDeep(results, keys, value);
       if (call.actionFailed !== undefined) message = call.actionFailed;
     }
+    // An action that exits non-zero is failed with Go's message for its exit, whatever
+    // action-fail said (uniter runner/context/context.go, finalizeAction: message = err.Error()).
+    if (run.exitCode !== 0)
+      message = run.exitCode === null ? 'signal: killed' : `exit status ${String(run.exitCode)}`;
     return { ...run, results, failed: message !== undefined, message };
   }
 

@@ -573,6 +573,13 @@ describe("HookToolsSimulator, the charm author's harness", function () {
     }
   });
 
+  it('runAction() fails an action that exits non-zero with "exit status N", discarding its state (finalizeAction, Flush)', async () => {
+    const run = await simulator.runAction(charm, 'backup', {}, { env: { ACTION_EXIT: '3' } });
+    expect(run).to.deep.include({ exitCode: 3, failed: true, message: 'exit status 3' });
+    expect(run.results).to.deep.equal({ partial: 'yes' });
+    expect(await simulator.state()).to.not.have.property('in-action');
+  });
+
   it('runHook() sets the relation variables for a relation hook, defaulting to its first remote unit', async () => {
     const run = await simulator.runHook(charm, 'database-relation-changed');
     expect(run.logs[0]?.message).to.equal(
