@@ -158,7 +158,11 @@ export interface HookRun {
   readonly exitCode: number | null;
   /** What the charm printed on stdout. */
   readonly stdout: string;
-  /** What the charm printed on stderr. */
+  /**
+   * What the charm printed on stderr (in the test's process: what the library would have);
+   * for a hook that failed, followed by the `ERROR` lines it logged with `juju-log`, so that
+   * `expect(run.exitCode, run.stderr)` says why.
+   */
   readonly stderr: string;
   /** The unit statuses the hook set, oldest first. */
   readonly statuses: readonly StatusBase[];
@@ -673,11 +677,18 @@ export class HookToolsSimulator {
       this.#model.end(id, ran.exitCode);
     }
     const records = this.#records(id);
+    const logs = logsOf(records);
+    // A failed run says why where a test looks (expect(run.exitCode, run.stderr)): after what
+    // the charm wrote on stderr, the ERROR lines it logged, as `juju debug-log` shows both.
+    const errors =
+      ran.exitCode === 0 ? [] : logs.filter((l) => l.level === 'ERROR' || l.level === 'CRITICAL');
+    const stderr = ran.stderr + errors.map((l) => `juju-log ${l.level}: ${l.message}\n`).join('');
     return {
       ...ran,
+      stderr,
       statuses: statusesOf(records, false),
       applicationStatuses: statusesOf(records, true),
-      logs: logsOf(records),
+      logs,
       calls: callsOf(records),
     };
   }

@@ -60,6 +60,9 @@ describe('HookToolsSimulator, a hook run in the test process', function () {
     expect(process.exitCode ?? 0).to.equal(0);
     expect(texts(run.statuses).at(-1)).to.equal('blocked: Hook failed: see juju debug-log');
     expect(run.logs.find((l) => l.level === 'ERROR')?.message).to.match(/disk full/);
+    expect(run.stderr).to.match(
+      /^juju-log ERROR: the config-changed hook failed, and Juju will retry it: Error: disk full/m,
+    );
     expect(await simulator.state()).to.deep.equal(before);
   });
 
@@ -245,6 +248,8 @@ describe('HookToolsSimulator, the same hook both ways', function () {
               .map((c) => JSON.stringify(c))
               .sort(),
             state: await simulator.state(),
+            // A failed run says why in its stderr, both ways (the first line of each ERROR).
+            reason: run.stderr.split('\n').filter((line) => line.startsWith('juju-log ERROR')),
           });
         } finally {
           await simulator.cleanup();
