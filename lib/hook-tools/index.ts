@@ -14,3 +14,4 @@ export {
   type RelationId,
 } from './relations.js';
 export { stateGet, stateSet } from './state.js';
+export { hookEnvironment } from './environment.js';

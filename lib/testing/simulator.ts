@@ -25,7 +25,7 @@ import { type ReconcileOptions, StatusBase, type StatusName, isStatus, reconcile
 import { type AddedTool, JujuModel, type RecordedCall, ended } from './model.js';
 import { ToolServer } from './server.js';
 import { SIMULATED_TOOLS, type SimulatedTool } from './tools/index.js';
-import type { Relation, World } from './world.js';
+import type { HookState, Relation, World } from './world.js';
 
 export { SIMULATED_TOOLS, type SimulatedTool };
 
@@ -335,7 +335,8 @@ export class HookToolsSimulator {
   private constructor(root: string, env: Record<string, string>, model: JujuModel, server: ToolServer) {
     this.#root = root;
     this.dir = join(root, 'bin');
-    this.env = Object.freeze(env);
+    // Not frozen: Node writes NODE_V8_COVERAGE into an env it is given when coverage is on.
+    this.env = env;
     this.#model = model;
     this.#server = server;
   }
@@ -444,12 +445,32 @@ export class HookToolsSimulator {
     const { env = {}, relation, timeoutMs } = checkOptions(options, 'runHook() options', RUN_OPTIONS);
     const relationEnv = this.#relationEnv(hook, relation);
     const id = nextContext(hook);
-    return this.#run(target, id, { hook }, timeoutMs, {
-      ...relationEnv,
-      ...env,
-      JUJU_DISPATCH_PATH: `hooks/${hook}`,
-      JUJU_HOOK_NAME: hook,
-    });
+    const departing =
+      relationEnv.JUJU_DEPARTING_UNIT === undefined
+        ? {}
+        : {
+            departing: {
+              id: Number(relationEnv.JUJU_RELATION_ID?.split(':')[1]),
+              unit: relationEnv.JUJU_DEPARTING_UNIT,
+            },
+          };
+    const broken = hook.endsWith('-relation-broken') && relationEnv.JUJU_RELATION_ID !== undefined;
+    return this.#run(
+      target,
+      id,
+      {
+        hook,
+        ...departing,
+        ...(broken ? { broken: Number(relationEnv.JUJU_RELATION_ID?.split(':')[1]) } : {}),
+      },
+      timeoutMs,
+      {
+        ...relationEnv,
+        ...env,
+        JUJU_DISPATCH_PATH: `hooks/${hook}`,
+        JUJU_HOOK_NAME: hook,
+      },
+    );
   }
 
   /**
@@ -657,7 +678,7 @@ export class HookToolsSimulator {
   async #run(
     charm: string | Charm,
     id: string,
-    hook: { hook: string; actionParams?: Record<string, unknown> },
+    hook: Omit<HookState, 'unitRead'>,
     timeoutMs = RUN_TIMEOUT_MS,
     extra: Record<string, string>,
   ): Promise<HookRun> {
@@ -832,12 +853,23 @@ export class HookToolsSimulator {
         `runHook() relation ${String(relation.id)} was not declared: declare it in create({ relations }) or setRelation()`,
       );
     }
-    const remoteUnit = relation?.remoteUnit ?? Object.keys(found.remoteUnits).sort()[0];
+    // HookVars (uniter runner/context/context.go) exports JUJU_REMOTE_UNIT in every relation
+    // hook, empty where the hook is about no unit (relation-created, relation-broken), and
+    // JUJU_DEPARTING_UNIT in relation-departed.
+    const kind = /-relation-([a-z]+)$/.exec(hook)?.[1];
+    const unitless = kind === 'created' || kind === 'broken';
+    if (unitless && relation?.remoteUnit !== undefined) {
+      throw new TypeError(`runHook() relation.remoteUnit: a relation-${kind} hook is about no remote unit`);
+    }
+    const remoteUnit = unitless
+      ? ''
+      : (relation?.remoteUnit ?? Object.keys(found.remoteUnits).sort()[0] ?? '');
     return {
       JUJU_RELATION: found.endpoint,
       JUJU_RELATION_ID: `${found.endpoint}:${String(found.id)}`,
       JUJU_REMOTE_APP: found.remoteApp,
-      ...(remoteUnit === undefined ? {} : { JUJU_REMOTE_UNIT: remoteUnit }),
+      JUJU_REMOTE_UNIT: remoteUnit,
+      ...(kind === 'departed' && remoteUnit !== '' ? { JUJU_DEPARTING_UNIT: remoteUnit } : {}),
     };
   }
 
@@ -862,7 +894,8 @@ class InProcessRun implements InProcessHook {
 
   constructor(model: JujuModel, env: Record<string, string>) {
     this.#model = model;
-    this.env = Object.freeze(env);
+    // Not frozen: Node writes NODE_V8_COVERAGE into an env it is given when coverage is on.
+    this.env = env;
   }
 
   async call(

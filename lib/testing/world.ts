@@ -56,6 +56,10 @@ export interface HookState {
   readonly hook: string;
   /** The action's parameters, in an action. */
   readonly actionParams?: Record<string, unknown>;
+  /** In relation-departed: the unit leaving, which `relation-list` no longer lists. */
+  readonly departing?: { readonly id: number; readonly unit: string };
+  /** In relation-broken: the relation ending, which is gone once the hook ends. */
+  readonly broken?: number;
   /** The unit's status as the hook's first `status-get` found it: Juju answers the same after. */
   unitRead?: StatusRecord;
 }

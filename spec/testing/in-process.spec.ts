@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
 
 import * as status from '../../lib/index.js';
-import { configGet, stateGet, stateSet } from '../../lib/hook-tools/index.js';
+import { configGet, hookEnvironment, relationList, stateGet, stateSet } from '../../lib/hook-tools/index.js';
 import { type HookRun, HookToolsSimulator } from '../../lib/testing/index.js';
 import { charm } from '../support/reconcile-charm/charm.js';
 
@@ -258,4 +258,61 @@ describe('HookToolsSimulator, the same hook both ways', function () {
       expect(seen[0]).to.deep.equal(seen[1]);
     });
   }
+});
+
+describe('HookToolsSimulator, relation hooks as Juju runs them', () => {
+  let simulator: HookToolsSimulator;
+
+  beforeEach(async () => {
+    simulator = await HookToolsSimulator.create({
+      relations: [{ endpoint: 'database', id: 3, remoteUnits: { 'postgresql/0': {}, 'postgresql/1': {} } }],
+    });
+  });
+
+  afterEach(async () => {
+    await simulator.cleanup();
+  });
+
+  /** What a relation hook sees: its variables and the relation's members. */
+  async function seen(hook: string, relation?: { id: number; remoteUnit?: string }): Promise<unknown> {
+    let saw: unknown;
+    const probe = {
+      reconcile: async (): Promise<void> => {
+        const env = hookEnvironment();
+        saw = {
+          remote: env.JUJU_REMOTE_UNIT,
+          departing: env.JUJU_DEPARTING_UNIT,
+          members: await relationList(3),
+        };
+      },
+    };
+    const run = await simulator.runHook(probe, hook, relation === undefined ? {} : { relation });
+    expect(run.exitCode, run.stderr).to.equal(0);
+    return saw;
+  }
+
+  it('relation-created and relation-broken are about no remote unit: JUJU_REMOTE_UNIT is empty (HookVars)', async () => {
+    expect(await seen('database-relation-created')).to.deep.include({ remote: '', departing: undefined });
+    const refused = await simulator
+      .runHook({ reconcile: () => undefined }, 'database-relation-created', {
+        relation: { id: 3, remoteUnit: 'postgresql/0' },
+      })
+      .catch((e: unknown) => e);
+    expect(String(refused)).to.match(/a relation-created hook is about no remote unit/);
+  });
+
+  it('relation-departed names the departing unit, which relation-list no longer lists, and which is gone after', async () => {
+    expect(await seen('database-relation-departed', { id: 3, remoteUnit: 'postgresql/1' })).to.deep.equal({
+      remote: 'postgresql/1',
+      departing: 'postgresql/1',
+      members: ['postgresql/0'],
+    });
+    expect(await seen('database-relation-changed')).to.deep.include({ members: ['postgresql/0'] });
+  });
+
+  it('relation-broken is the last hook of a relation: it is gone after', async () => {
+    await seen('database-relation-broken');
+    const after = await simulator.runHook({ reconcile: () => relationList(3) }, 'config-changed');
+    expect(after.calls.find((c) => c.tool === 'relation-list')?.exitCode).to.equal(2);
+  });
 });

@@ -57,7 +57,11 @@ export const RELATION_TOOLS = {
       const relation = relationOf(call);
       checkEmpty(call.parsed.args);
       if (call.parsed.flags.app === true) return { stdout: render(relation.remoteApp, format) };
-      const units = Object.keys(relation.remoteUnits).sort();
+      // In relation-departed, the departing unit is no longer a member.
+      const gone = call.hook.departing?.id === relation.id ? call.hook.departing.unit : undefined;
+      const units = Object.keys(relation.remoteUnits)
+        .filter((unit) => unit !== gone)
+        .sort();
       return { stdout: render(format === 'smart' ? units.join('\n') : units, format) };
     },
   },
