@@ -172,6 +172,12 @@ export interface HookRun {
   readonly logs: readonly LogLine[];
   /** Every hook tool call the hook made. */
   readonly calls: readonly HookToolCall[];
+  /**
+   * The world after the hook, as Juju holds it (a failed hook's unit state and relation
+   * settings discarded), in the shape {@link HookToolsSimulator.create} takes: read what the
+   * charm wrote from it, or start the next test there with `HookToolsSimulator.create(run.after)`.
+   */
+  readonly after: SimulatorOptions;
 }
 
 /** What one action did: its hook run, and what it told Juju of its result. */
@@ -707,6 +713,7 @@ export class HookToolsSimulator {
     return {
       ...ran,
       stderr,
+      after: this.#after(),
       statuses: statusesOf(records, false),
       applicationStatuses: statusesOf(records, true),
       logs,
@@ -870,6 +877,30 @@ export class HookToolsSimulator {
       JUJU_REMOTE_APP: found.remoteApp,
       JUJU_REMOTE_UNIT: remoteUnit,
       ...(kind === 'departed' && remoteUnit !== '' ? { JUJU_DEPARTING_UNIT: remoteUnit } : {}),
+    };
+  }
+
+  /** The world as `create()` takes it, copied. */
+  #after(): SimulatorOptions {
+    const world = structuredClone(this.#model.world);
+    return {
+      leader: world.leader,
+      unitName: world.unitName,
+      config: world.config,
+      relations: world.relations.map((r) => ({ ...r })),
+      ...(world.unit === null
+        ? {}
+        : { unitStatus: StatusBase.fromName(world.unit.status as StatusName, world.unit.message) }),
+      ...(world.application === null
+        ? {}
+        : {
+            applicationStatus: StatusBase.fromName(
+              world.application.status as StatusName,
+              world.application.message,
+            ),
+          }),
+      state: world.charmState,
+      actionParams: world.actionParams,
     };
   }
 

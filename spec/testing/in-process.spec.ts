@@ -6,7 +6,14 @@ import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
 
 import * as status from '../../lib/index.js';
-import { configGet, hookEnvironment, relationList, stateGet, stateSet } from '../../lib/hook-tools/index.js';
+import {
+  configGet,
+  hookEnvironment,
+  relationList,
+  relationSet,
+  stateGet,
+  stateSet,
+} from '../../lib/hook-tools/index.js';
 import { type HookRun, HookToolsSimulator } from '../../lib/testing/index.js';
 import { charm } from '../support/reconcile-charm/charm.js';
 
@@ -64,6 +71,29 @@ describe('HookToolsSimulator, a hook run in the test process', function () {
       /^juju-log ERROR: the config-changed hook failed, and Juju will retry it: Error: disk full/m,
     );
     expect(await simulator.state()).to.deep.equal(before);
+  });
+
+  it('gives the world after the hook in run.after, in the shape create() takes', async () => {
+    await simulator.setRelation('database:2', { 'postgresql/0': { host: 'db' } });
+    const run = await simulator.runHook(
+      { reconcile: () => relationSet('database:2', { database: 'webapp' }).then(() => stateSet({ k: 'v' })) },
+      'config-changed',
+    );
+    expect(run.after.state).to.deep.include({ k: 'v' });
+    expect(run.after.relations?.[0]).to.deep.include({
+      endpoint: 'database',
+      id: 2,
+      localUnitData: { database: 'webapp' },
+      remoteUnits: { 'postgresql/0': { host: 'db' } },
+    });
+    expect(String(run.after.unitStatus)).to.equal('active: Ready');
+    const next = await HookToolsSimulator.create(run.after);
+    try {
+      expect(await next.state()).to.deep.equal(await simulator.state());
+      expect(String(await next.status())).to.equal('active: Ready');
+    } finally {
+      await next.cleanup();
+    }
   });
 
   it('keeps a successful hook’s state-set for the next hook: update-status is then skipped', async () => {
