@@ -13,5 +13,5 @@ export {
   type RelationDataOptions,
   type RelationId,
 } from './relations.js';
-export { stateGet, stateSet } from './state.js';
+export { stateDelete, stateGet, stateSet } from './state.js';
 export { hookEnvironment } from './environment.js';

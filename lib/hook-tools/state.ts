@@ -34,3 +34,16 @@ export async function stateGet(key?: string | HookToolOptions, options?: HookToo
 export async function stateSet(data: Record<string, string>, options?: HookToolOptions): Promise<void> {
   await run('state-set', ['--', ...pairs(data, 'stateSet() data')], options);
 }
+
+/**
+ * Deletes a key of the unit's state (`state-delete -- <key>`); a missing key is no error.
+ * Juju keeps the deletion only if the hook succeeds.
+ *
+ * @example
+ * ```ts
+ * await stateDelete('installed');
+ * ```
+ */
+export async function stateDelete(key: string, options?: HookToolOptions): Promise<void> {
+  await run('state-delete', ['--', text(key, 'stateDelete() key')], options);
+}

@@ -430,6 +430,31 @@ describe('HookToolsSimulator, faithful to Juju', function () {
 
   // juju/utils keyvalues.Parse(args, true), as jujuc/state-set.go Init calls it; Run stores
   // each value with SetCharmStateValue, an empty one included.
+  it('state-delete removes one key, a missing one is no error, extra arguments exit 2 (state-delete.go)', async () => {
+    await tool(simulator, 'state-set', 'a=1', 'b=2');
+    expect((await tool(simulator, 'state-delete', 'a')).code).to.equal(0);
+    expect((await tool(simulator, 'state-delete', 'missing')).code).to.equal(0);
+    expect((await tool(simulator, 'state-delete')).code).to.equal(0);
+    expect(await tool(simulator, 'state-delete', 'b', 'c')).to.deep.include({
+      code: 2,
+      stderr: 'ERROR unrecognized args: ["c"]\n',
+    });
+    expect(await simulator.state()).to.deep.equal({ b: '2' });
+  });
+
+  it("state-set refuses a key past 256 bytes or a value past 64 KiB with exit 1, as core/quota's CheckTupleSize does", async () => {
+    expect(await tool(simulator, 'state-set', `${'k'.repeat(257)}=v`)).to.deep.include({
+      code: 1,
+      stderr: 'ERROR max allowed key length (256) exceeded\n',
+    });
+    expect(await tool(simulator, 'state-set', 'first=kept', `big=${'ü'.repeat(32_769)}`)).to.deep.include({
+      code: 1,
+      stderr: 'ERROR max allowed value length (65536) exceeded\n',
+    });
+    expect((await tool(simulator, 'state-set', `${'k'.repeat(256)}=${'v'.repeat(65_536)}`)).code).to.equal(0);
+    expect(await simulator.state()).to.have.property('first', 'kept');
+  });
+
   it('state-set reads key=value as Juju does: trimmed, an empty value stored, a key twice or no key refused', async () => {
     expect(await tool(simulator, 'state-set', ' port = 8080 ', 'flag=')).to.deep.include({ code: 0 });
     expect(await simulator.state()).to.deep.equal({ port: '8080', flag: '' });

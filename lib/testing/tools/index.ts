@@ -21,6 +21,7 @@ export const SIMULATED_TOOLS = [
   'relation-set',
   'state-get',
   'state-set',
+  'state-delete',
   'action-get',
   'action-set',
   'action-log',
