@@ -28,6 +28,7 @@ async function exercise(env?: Record<string, string>): Promise<unknown> {
   await tools.relationSet('database:7', { database: 'webapp' }, options);
   await tools.relationSet(7, { token: 's3cret' }, { ...options, app: true });
   await tools.stateSet({ 'last-port': '8080', empty: '', doomed: 'x' }, options);
+  await tools.stateDelete('doomed', options);
   return {
     config: await tools.configGet(options),
     port: await tools.configGet('port', options),
@@ -40,7 +41,6 @@ async function exercise(env?: Record<string, string>): Promise<unknown> {
     remoteApp: await tools.relationGet('database:7', 'postgresql', { ...options, app: true }),
     mine: await tools.relationGet(7, 'app/0', options),
     ours: await tools.relationGet(7, 'app', { ...options, app: true }),
-    deleted: await tools.stateDelete('doomed', options),
     state: await tools.stateGet(options),
     installed: await tools.stateGet('installed', options),
     missing: await tools.stateGet('missing', options),
@@ -59,7 +59,6 @@ const EXPECTED = {
   remoteApp: { version: '16' },
   mine: { database: 'webapp' },
   ours: { token: 's3cret' },
-  deleted: undefined,
   state: { installed: 'true', 'last-port': '8080', empty: '' },
   installed: 'true',
   missing: undefined,
