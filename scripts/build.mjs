@@ -33,6 +33,8 @@ for (const entry of ['testing', 'hook-tools']) {
     ...common,
     entryPoints: [`lib/${entry}/index.ts`],
     outfile: `dist/${entry}/index.js`,
+    // Dependencies load from node_modules: the testing entry reads charm metadata with yaml.
+    external: ['eventemitter3', 'yaml'],
     plugins: [mainExternal],
   });
 }

@@ -23,6 +23,7 @@ import { runInHook } from '../scope.js';
 // its own, and statuses must be the main entry's classes (`instanceof BlockedStatus` in a test).
 import { type ReconcileOptions, StatusBase, type StatusName, isStatus, reconcile } from '../index.js';
 import { type AddedTool, JujuModel, type RecordedCall, ended } from './model.js';
+import { type Metadata, actionParamsOf, checkEndpoint, configOf, readMetadata } from './metadata.js';
 import { ToolServer } from './server.js';
 import { SIMULATED_TOOLS, type SimulatedTool } from './tools/index.js';
 import type { HookState, Relation, World } from './world.js';
@@ -100,6 +101,15 @@ export interface SimulatorOptions {
   state?: Record<string, string>;
   /** The parameters `runAction` gives an action when it is given none. */
   actionParams?: Record<string, unknown>;
+  /**
+   * The charm's folder: its `charmcraft.yaml` (or `metadata.yaml`, `config.yaml`,
+   * `actions.yaml`) declares what the simulator then holds it to, as Juju does: `config-get`
+   * serves the declared defaults; an undeclared option, a value of the wrong type, a relation
+   * or relation hook on an undeclared endpoint, an undeclared action, or action parameters its
+   * schema refuses are a `TypeError` naming what is declared. `runHook()` of a charm folder
+   * reads it too, when the simulator has none.
+   */
+  charmDir?: string;
 }
 
 /** A canned answer of a tool added with {@link HookToolsSimulator.addTool}. */
@@ -242,6 +252,7 @@ const SIMULATOR_OPTIONS = {
   applicationStatus: STATUS,
   state: STRING_MAP,
   actionParams: rule<Record<string, unknown>>('an object of parameter values', isPlainObject),
+  charmDir: rule<string>('the path of a charm folder', (v) => typeof v === 'string' && v !== ''),
 };
 const FAILURE_OPTIONS = {
   exitCode: rule<number>(
@@ -337,8 +348,17 @@ export class HookToolsSimulator {
   /** Ends the runs in progress (their processes, and in-process runs), for {@link cleanup}. */
   readonly #stops = new Set<() => void>();
   #cleaned = false;
+  /** What the charm declares, once read; `undefined` while the simulator knows no charm. */
+  #metadata: Metadata | undefined;
 
-  private constructor(root: string, env: Record<string, string>, model: JujuModel, server: ToolServer) {
+  private constructor(
+    root: string,
+    env: Record<string, string>,
+    model: JujuModel,
+    server: ToolServer,
+    metadata: Metadata | undefined,
+  ) {
+    this.#metadata = metadata;
     this.#root = root;
     this.dir = join(root, 'bin');
     // Not frozen: Node writes NODE_V8_COVERAGE into an env it is given when coverage is on.
@@ -355,6 +375,13 @@ export class HookToolsSimulator {
    */
   static async create(options: SimulatorOptions = {}): Promise<HookToolsSimulator> {
     const checked = checkOptions(options, 'simulator options', SIMULATOR_OPTIONS);
+    const metadata =
+      checked.charmDir === undefined ? undefined : await readMetadata(resolve(checked.charmDir));
+    if (checked.charmDir !== undefined && metadata === undefined) {
+      throw new TypeError(
+        `create() charmDir ${checked.charmDir} holds neither charmcraft.yaml nor metadata.yaml`,
+      );
+    }
     const {
       leader = false,
       unitName = 'app/0',
@@ -368,8 +395,12 @@ export class HookToolsSimulator {
       unitName,
       unit: checked.unitStatus === undefined ? null : record(checked.unitStatus),
       application: checked.applicationStatus === undefined ? null : record(checked.applicationStatus),
-      config: cloned(config, 'config'),
-      relations: normalize(relations),
+      config:
+        metadata === undefined ? cloned(config, 'config') : configOf(metadata, cloned(config, 'config')),
+      relations: normalize(relations).map((r) => {
+        if (metadata !== undefined) checkEndpoint(metadata, r.endpoint, 'create() relations');
+        return r;
+      }),
       charmState: { ...state },
       actionParams: cloned(actionParams, 'actionParams'),
     };
@@ -413,7 +444,7 @@ export class HookToolsSimulator {
         TERM: 'tmux-256color',
         PATH: [bin, process.env.PATH ?? ''].filter(Boolean).join(delimiter),
       };
-      return new HookToolsSimulator(root, env, model, server);
+      return new HookToolsSimulator(root, env, model, server, metadata);
     } catch (error) {
       await server?.close();
       await rm(root, { recursive: true, force: true });
@@ -445,10 +476,14 @@ export class HookToolsSimulator {
    */
   async runHook(charm: string | Charm, hook: string, options: RunHookOptions = {}): Promise<HookRun> {
     const target = checkCharm(charm, 'runHook()');
+    await this.#learn(target);
     if (typeof hook !== 'string' || !HOOK_NAME.test(hook)) {
       throw new TypeError(`runHook() takes a hook name such as "config-changed", got ${describeValue(hook)}`);
     }
     const { env = {}, relation, timeoutMs } = checkOptions(options, 'runHook() options', RUN_OPTIONS);
+    const endpoint = /^(.+)-relation-(?:created|joined|changed|departed|broken)$/.exec(hook)?.[1];
+    if (endpoint !== undefined && this.#metadata !== undefined)
+      checkEndpoint(this.#metadata, endpoint, `runHook() ${hook}`);
     const relationEnv = this.#relationEnv(hook, relation);
     const id = nextContext(hook);
     const departing =
@@ -496,6 +531,7 @@ export class HookToolsSimulator {
     options: RunActionOptions = {},
   ): Promise<ActionRun> {
     const target = checkCharm(charm, 'runAction()');
+    await this.#learn(target);
     if (typeof action !== 'string' || !HOOK_NAME.test(action)) {
       throw new TypeError(`runAction() takes an action name such as "restart", got ${describeValue(action)}`);
     }
@@ -506,7 +542,8 @@ export class HookToolsSimulator {
     }
     const { env = {}, timeoutMs } = checkOptions(options, 'runAction() options', ACTION_RUN_OPTIONS);
     const id = nextContext(action);
-    const actionParams = cloned(params ?? this.#model.world.actionParams, 'runAction() params');
+    const given = cloned(params ?? this.#model.world.actionParams, 'runAction() params');
+    const actionParams = this.#metadata === undefined ? given : actionParamsOf(this.#metadata, action, given);
     const uuid = `00000000-0000-4000-8000-${String(runs).padStart(12, '0')}`;
     const run = await this.#run(target, id, { hook: action, actionParams }, timeoutMs, {
       ...env,
@@ -598,10 +635,16 @@ export class HookToolsSimulator {
     return Promise.resolve();
   }
 
-  /** Sets the charm configuration that `config-get` serves. */
+  /**
+   * Sets the charm configuration that `config-get` serves (with the declared defaults, when the
+   * simulator knows the charm's metadata).
+   *
+   * @throws TypeError for an undeclared option or a value of the wrong type.
+   */
   async setConfig(config: Record<string, unknown>): Promise<void> {
     const checked = checkOptions({ config }, 'simulator options', SIMULATOR_OPTIONS).config ?? {};
-    this.#model.world.config = cloned(checked, 'setConfig() config');
+    const values = cloned(checked, 'setConfig() config');
+    this.#model.world.config = this.#metadata === undefined ? values : configOf(this.#metadata, values);
     return Promise.resolve();
   }
 
@@ -614,6 +657,7 @@ export class HookToolsSimulator {
     if (match === null) {
       throw new TypeError(`setRelation() takes a relation id such as "database:1", got ${describeValue(id)}`);
     }
+    if (this.#metadata !== undefined) checkEndpoint(this.#metadata, match[1] ?? '', 'setRelation()');
     const [relation] = normalize([{ endpoint: match[1] ?? '', id: Number(match[2]), remoteUnits }]);
     const world = this.#model.world;
     const kept = world.relations.find((r) => r.id === relation?.id);
@@ -678,6 +722,19 @@ export class HookToolsSimulator {
     this.#model.close();
     await this.#server.close();
     await rm(this.#root, { recursive: true, force: true });
+  }
+
+  /**
+   * Reads the declarations of a charm folder run through `dispatch`, when the simulator has
+   * none yet: from then on it holds the charm to them, its configuration's defaults served.
+   */
+  async #learn(charm: string | Charm): Promise<void> {
+    if (this.#metadata !== undefined || typeof charm !== 'string') return;
+    const metadata = await readMetadata(resolve(charm));
+    if (metadata === undefined) return;
+    this.#model.world.config = configOf(metadata, this.#model.world.config);
+    for (const r of this.#model.world.relations) checkEndpoint(metadata, r.endpoint, 'the relations');
+    this.#metadata = metadata;
   }
 
   /** Runs one hook or action, either way, and collects what it did. */

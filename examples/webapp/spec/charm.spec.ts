@@ -46,7 +46,8 @@ async function packed(): Promise<string> {
   return folder;
 }
 
-const WORLD: SimulatorOptions = { unitName: 'webapp/0', leader: true };
+// The charm's own charmcraft.yaml: the simulator holds it to what it declares.
+const WORLD: SimulatorOptions = { unitName: 'webapp/0', leader: true, charmDir: project };
 const DATABASE = { 'postgresql/0': { endpoint: '10.0.0.7:5432', ready: 'true' } };
 
 for (const way of ['in process', 'as packed'] as const) {

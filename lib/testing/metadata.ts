@@ -1,0 +1,280 @@
+// What a charm declares about itself: its configuration options, its endpoints and its
+// actions, read from its charmcraft.yaml (or, for an older charm, metadata.yaml, config.yaml and
+// actions.yaml), so that the simulator refuses what Juju would: an undeclared option or one of
+// the wrong type, a hook on an undeclared endpoint, an undeclared action or one whose parameters
+// its schema refuses.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { parse } from 'yaml';
+
+import { describeValue, listOf } from '../describe.js';
+
+/** One configuration option, as declared. */
+export interface OptionSpec {
+  readonly type: 'string' | 'int' | 'float' | 'boolean' | 'secret';
+  readonly default?: unknown;
+}
+
+/** One action parameter's JSON schema, as far as charmcraft.yaml uses one. */
+export interface ParameterSpec {
+  readonly type?: string;
+  readonly enum?: readonly unknown[];
+  readonly default?: unknown;
+}
+
+/** One action, as declared. */
+export interface ActionSpec {
+  readonly params: Readonly<Record<string, ParameterSpec>>;
+  readonly required: readonly string[];
+  readonly additionalProperties: boolean;
+}
+
+/**
+ * A charm's declarations.
+ *
+ * @internal
+ */
+export interface Metadata {
+  /** Where they were read from, for messages. */
+  readonly source: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Endpoint name to its role. */
+  readonly endpoints: Readonly<Record<string, 'provides' | 'requires' | 'peers'>>;
+  readonly actions: Readonly<Record<string, ActionSpec>>;
+}
+
+const OPTION_TYPES = ['string', 'int', 'float', 'boolean', 'secret'] as const;
+
+/**
+ * Reads the declarations of the charm in `dir`; `undefined` when it has neither charmcraft.yaml
+ * nor metadata.yaml.
+ *
+ * @throws TypeError for a file that is not YAML, or declarations of the wrong shape.
+ * @internal
+ */
+export async function readMetadata(dir: string): Promise<Metadata | undefined> {
+  const charmcraft = await yamlOf(join(dir, 'charmcraft.yaml'));
+  const legacy = await yamlOf(join(dir, 'metadata.yaml'));
+  if (charmcraft === undefined && legacy === undefined) return undefined;
+  const main = { ...(legacy ?? {}), ...(charmcraft ?? {}) };
+  const config = (charmcraft?.config ?? (await yamlOf(join(dir, 'config.yaml')))) as unknown;
+  const actions = (charmcraft?.actions ??
+    legacy?.actions ??
+    (await yamlOf(join(dir, 'actions.yaml')))) as unknown;
+  const source = charmcraft === undefined ? join(dir, 'metadata.yaml') : join(dir, 'charmcraft.yaml');
+  return {
+    source,
+    options: optionsOf(config, source),
+    endpoints: endpointsOf(main, source),
+    actions: actionsOf(actions, source),
+  };
+}
+
+async function yamlOf(file: string): Promise<Record<string, unknown> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (error) {
+    throw new TypeError(`${file} is not YAML the simulator can read: ${(error as Error).message}`);
+  }
+  if (value === null || value === undefined) return {};
+  if (!isRecord(value)) throw new TypeError(`${file} must hold a mapping, got ${describeValue(value)}`);
+  return value;
+}
+
+function optionsOf(config: unknown, source: string): Record<string, OptionSpec> {
+  if (config === undefined || config === null) return {};
+  const options = isRecord(config) ? config.options : undefined;
+  if (options === undefined || options === null) return {};
+  if (!isRecord(options)) throw new TypeError(`${source} config.options must be a mapping of options`);
+  const out: Record<string, OptionSpec> = {};
+  for (const [name, spec] of Object.entries(options)) {
+    const type = isRecord(spec) ? spec.type : undefined;
+    if (!(OPTION_TYPES as readonly unknown[]).includes(type)) {
+      throw new TypeError(
+        `${source} config option ${name} has type ${describeValue(type)}: Juju takes ${listOf([...OPTION_TYPES])}`,
+      );
+    }
+    const declared = spec as { type: OptionSpec['type']; default?: unknown };
+    out[name] = { type: declared.type, ...('default' in declared ? { default: declared.default } : {}) };
+  }
+  return out;
+}
+
+function endpointsOf(
+  main: Record<string, unknown>,
+  source: string,
+): Record<string, 'provides' | 'requires' | 'peers'> {
+  const out: Record<string, 'provides' | 'requires' | 'peers'> = {};
+  for (const role of ['provides', 'requires', 'peers'] as const) {
+    const declared = main[role];
+    if (declared === undefined || declared === null) continue;
+    if (!isRecord(declared)) throw new TypeError(`${source} ${role} must be a mapping of endpoints`);
+    for (const name of Object.keys(declared)) out[name] = role;
+  }
+  return out;
+}
+
+function actionsOf(actions: unknown, source: string): Record<string, ActionSpec> {
+  if (actions === undefined || actions === null) return {};
+  if (!isRecord(actions)) throw new TypeError(`${source} actions must be a mapping of actions`);
+  const out: Record<string, ActionSpec> = {};
+  for (const [name, spec] of Object.entries(actions)) {
+    const action = isRecord(spec) ? spec : {};
+    const params = isRecord(action.params) ? action.params : {};
+    out[name] = {
+      params: Object.fromEntries(
+        Object.entries(params).map(([param, schema]) => [
+          param,
+          isRecord(schema) ? (schema as ParameterSpec) : {},
+        ]),
+      ),
+      required: Array.isArray(action.required)
+        ? action.required.filter((r): r is string => typeof r === 'string')
+        : [],
+      additionalProperties: action.additionalProperties !== false,
+    };
+  }
+  return out;
+}
+
+/**
+ * The configuration `config-get` serves: each declared option's value, else its default, else
+ * none (`null`); a value of the wrong type or an undeclared option refused.
+ *
+ * @throws TypeError naming the declared options and their types.
+ * @internal
+ */
+export function configOf(
+  metadata: Metadata,
+  given: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const declared = Object.entries(metadata.options)
+    .map(([name, spec]) => `${name} (${spec.type})`)
+    .join(', ');
+  for (const [name, value] of Object.entries(given)) {
+    const spec = metadata.options[name];
+    if (spec === undefined) {
+      throw new TypeError(
+        `config option ${name} is not declared in ${metadata.source}: it declares ${declared === '' ? 'none' : declared}`,
+      );
+    }
+    if (value !== null && !fits(spec.type, value)) {
+      throw new TypeError(
+        `config option ${name} is declared ${spec.type} in ${metadata.source}, got ${describeValue(value)}`,
+      );
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(metadata.options)) {
+    out[name] = given[name] ?? spec.default ?? null;
+  }
+  return out;
+}
+
+function fits(type: OptionSpec['type'], value: unknown): boolean {
+  switch (type) {
+    case 'string':
+    case 'secret':
+      return typeof value === 'string';
+    case 'int':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'float':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+  }
+}
+
+/**
+ * Checks an endpoint a relation or relation hook names.
+ *
+ * @throws TypeError naming the declared endpoints.
+ * @internal
+ */
+export function checkEndpoint(metadata: Metadata, endpoint: string, what: string): void {
+  if (Object.hasOwn(metadata.endpoints, endpoint)) return;
+  const declared = Object.entries(metadata.endpoints).map(([name, role]) => `${name} (${role})`);
+  throw new TypeError(
+    `${what}: endpoint ${endpoint} is not declared in ${metadata.source}: it declares ${declared.length === 0 ? 'no endpoints' : declared.join(', ')}`,
+  );
+}
+
+/**
+ * The parameters an action runs with, as Juju gives them: checked against the action's schema
+ * (type, enum, required, no undeclared one where `additionalProperties: false`), defaults
+ * filled in.
+ *
+ * @throws TypeError naming the declared actions or parameters.
+ * @internal
+ */
+export function actionParamsOf(
+  metadata: Metadata,
+  action: string,
+  given: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const spec = metadata.actions[action];
+  if (spec === undefined) {
+    const names = Object.keys(metadata.actions);
+    throw new TypeError(
+      `action ${action} is not declared in ${metadata.source}: it declares ${names.length === 0 ? 'no actions' : names.join(', ')}`,
+    );
+  }
+  const declared = Object.keys(spec.params);
+  const out: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(spec.params)) {
+    if (schema.default !== undefined) out[name] = schema.default;
+  }
+  for (const [name, value] of Object.entries(given)) {
+    const schema = spec.params[name];
+    if (schema === undefined) {
+      if (!spec.additionalProperties) {
+        throw new TypeError(
+          `action ${action} takes no parameter ${name} (${metadata.source}, additionalProperties: false): it takes ${declared.join(', ') || 'none'}`,
+        );
+      }
+    } else {
+      checkParameter(action, name, schema, value);
+    }
+    out[name] = value;
+  }
+  const missing = spec.required.filter((name) => !Object.hasOwn(out, name));
+  if (missing.length > 0) {
+    throw new TypeError(`action ${action} needs ${listOf(missing, 'and')} (required in ${metadata.source})`);
+  }
+  return out;
+}
+
+function checkParameter(action: string, name: string, schema: ParameterSpec, value: unknown): void {
+  const type = schema.type;
+  const ok =
+    type === undefined ||
+    (type === 'string' && typeof value === 'string') ||
+    (type === 'integer' && typeof value === 'number' && Number.isInteger(value)) ||
+    (type === 'number' && typeof value === 'number') ||
+    (type === 'boolean' && typeof value === 'boolean') ||
+    (type === 'array' && Array.isArray(value)) ||
+    (type === 'object' && isRecord(value)) ||
+    (type === 'null' && value === null);
+  if (!ok)
+    throw new TypeError(
+      `action ${action} parameter ${name} is declared ${type}, got ${describeValue(value)}`,
+    );
+  if (schema.enum !== undefined && !schema.enum.includes(value)) {
+    throw new TypeError(
+      `action ${action} parameter ${name} takes one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(value)}`,
+    );
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

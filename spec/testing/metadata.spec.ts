@@ -1,0 +1,174 @@
+// The simulator holds a charm to what its charmcraft.yaml declares, as Juju does: the declared
+// configuration defaults, types and options; the declared endpoints; the declared actions and
+// their parameters' schema. Each refusal names what is declared.
+import { expect } from 'chai';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { actionGet, configGet } from '../../lib/hook-tools/index.js';
+import { HookToolsSimulator } from '../../lib/testing/index.js';
+
+const CHARMCRAFT = `name: shop
+type: charm
+config:
+  options:
+    port: { type: int, default: 8080, description: The port. }
+    tls: { type: boolean, default: false }
+    ratio: { type: float, default: 0.5 }
+    name: { type: string }
+requires:
+  database: { interface: postgresql_client }
+provides:
+  website: { interface: http }
+peers:
+  cluster: { interface: shop_peers }
+actions:
+  restart:
+    params:
+      force: { type: boolean, default: false }
+  backup:
+    params:
+      target: { type: string }
+      mode: { type: string, enum: [full, incremental] }
+      copies: { type: integer }
+    required: [target]
+    additionalProperties: false
+`;
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  const reason = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(reason).to.be.instanceOf(TypeError);
+  return String(reason);
+}
+
+describe('HookToolsSimulator, the charm’s metadata', () => {
+  let folder: string;
+  let simulator: HookToolsSimulator;
+
+  before(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'shop-charm-'));
+    await writeFile(join(folder, 'charmcraft.yaml'), CHARMCRAFT);
+  });
+
+  after(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    simulator = await HookToolsSimulator.create({ charmDir: folder, config: { tls: true } });
+  });
+
+  afterEach(async () => {
+    await simulator.cleanup();
+  });
+
+  it('serves the declared defaults with config-get, an option with none and no value left out', async () => {
+    let config: unknown;
+    await simulator.runHook({ reconcile: async () => (config = await configGet()) }, 'config-changed');
+    expect(config).to.deep.equal({ port: 8080, tls: true, ratio: 0.5 });
+  });
+
+  it('refuses an undeclared option or a value of the wrong type, naming what is declared', async () => {
+    expect(await refusal(simulator.setConfig({ tls: 'yes' }))).to.match(
+      /config option tls is declared boolean .* got a string \("yes"\)/,
+    );
+    expect(await refusal(simulator.setConfig({ port: 80.5 }))).to.match(/declared int/);
+    expect(await refusal(simulator.setConfig({ colour: 'red' }))).to.match(
+      /config option colour is not declared in .*charmcraft\.yaml: it declares port \(int\), tls \(boolean\), ratio \(float\), name \(string\)/,
+    );
+    expect(await refusal(HookToolsSimulator.create({ charmDir: folder, config: { port: '80' } }))).to.match(
+      /declared int/,
+    );
+  });
+
+  it('refuses a relation or relation hook on an undeclared endpoint, naming the declared ones', async () => {
+    const declared = /it declares website \(provides\), database \(requires\), cluster \(peers\)/;
+    expect(
+      await refusal(simulator.runHook({ reconcile: () => undefined }, 'cache-relation-joined')),
+    ).to.match(declared);
+    expect(await refusal(simulator.setRelation('cache:1'))).to.match(declared);
+    expect(
+      await refusal(HookToolsSimulator.create({ charmDir: folder, relations: [{ endpoint: 'cache' }] })),
+    ).to.match(declared);
+    await simulator.setRelation('database:1', { 'postgresql/0': {} });
+    const run = await simulator.runHook({ reconcile: () => undefined }, 'database-relation-joined');
+    expect(run.exitCode, run.stderr).to.equal(0);
+  });
+
+  it('runs an action with its declared defaults, and refuses what its schema refuses', async () => {
+    let params: unknown;
+    const charm = {
+      reconcile: () => undefined,
+      options: {
+        actions: {
+          restart: async () => (params = await actionGet()),
+          backup: async () => (params = await actionGet()),
+        },
+      },
+    };
+    await simulator.runAction(charm, 'restart');
+    expect(params).to.deep.equal({ force: false });
+    await simulator.runAction(charm, 'backup', { target: '/srv', mode: 'full' });
+    expect(params).to.deep.equal({ target: '/srv', mode: 'full' });
+    expect(await refusal(simulator.runAction(charm, 'explode'))).to.match(
+      /action explode is not declared .*: it declares restart, backup/,
+    );
+    expect(await refusal(simulator.runAction(charm, 'backup', {}))).to.match(/action backup needs target/);
+    expect(await refusal(simulator.runAction(charm, 'backup', { target: 7 }))).to.match(
+      /parameter target is declared string/,
+    );
+    expect(await refusal(simulator.runAction(charm, 'backup', { target: '/', mode: 'lazy' }))).to.match(
+      /takes one of "full", "incremental"/,
+    );
+    expect(await refusal(simulator.runAction(charm, 'backup', { target: '/', copies: 1.5 }))).to.match(
+      /declared integer/,
+    );
+    expect(await refusal(simulator.runAction(charm, 'backup', { target: '/', extra: 1 }))).to.match(
+      /takes no parameter extra .*additionalProperties: false/,
+    );
+    expect(await simulator.calls()).to.have.length.greaterThan(0);
+  });
+
+  it('learns the metadata of a charm folder run through dispatch, when it was made without it', async () => {
+    const charm = await mkdtemp(join(tmpdir(), 'legacy-charm-'));
+    try {
+      await writeFile(join(charm, 'metadata.yaml'), 'name: legacy\nrequires:\n  db: { interface: pgsql }\n');
+      await writeFile(join(charm, 'config.yaml'), 'options:\n  level: { type: string, default: info }\n');
+      await writeFile(join(charm, 'dispatch'), '#!/bin/sh\nconfig-get --format=json\n');
+      await chmod(join(charm, 'dispatch'), 0o755);
+      const fresh = await HookToolsSimulator.create();
+      try {
+        const run = await fresh.runHook(charm, 'config-changed');
+        expect(JSON.parse(run.stdout)).to.deep.equal({ level: 'info' });
+        expect(await refusal(fresh.setConfig({ level: 3 }))).to.match(/declared string/);
+      } finally {
+        await fresh.cleanup();
+      }
+    } finally {
+      await rm(charm, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a charm folder whose metadata is not YAML, or that has none', async () => {
+    const charm = await mkdtemp(join(tmpdir(), 'broken-charm-'));
+    try {
+      expect(await refusal(HookToolsSimulator.create({ charmDir: charm }))).to.match(
+        /neither charmcraft.yaml nor metadata.yaml/,
+      );
+      await writeFile(join(charm, 'charmcraft.yaml'), 'name: [unclosed\n');
+      expect(await refusal(HookToolsSimulator.create({ charmDir: charm }))).to.match(
+        /is not YAML the simulator can read/,
+      );
+      await writeFile(join(charm, 'charmcraft.yaml'), 'config:\n  options:\n    x: { type: integer }\n');
+      expect(await refusal(HookToolsSimulator.create({ charmDir: charm }))).to.match(
+        /config option x has type a string \("integer"\): Juju takes string, int, float, boolean or secret/,
+      );
+    } finally {
+      await rm(charm, { recursive: true, force: true });
+    }
+  });
+});
