@@ -156,8 +156,8 @@ export interface RunHookOptions extends RunActionOptions {
 
 /** The relation a relation hook is about. */
 export interface HookRelation {
-  /** The relation's id: `7` for `database:7`. */
-  id: number;
+  /** The relation's id: `'database:7'`, or `7`. */
+  id: string | number;
   /** The remote unit the hook is about, such as `'postgresql/1'` (default: the relation's first). */
   remoteUnit?: string;
 }
@@ -276,11 +276,11 @@ const CANNED_OPTIONS = {
 const ACTION_RUN_OPTIONS = { env: ENV, timeoutMs: TIMEOUT_MS };
 const RUN_OPTIONS = {
   ...ACTION_RUN_OPTIONS,
-  relation: rule<{ id: number; remoteUnit?: string }>(
-    'a relation such as { id: 7, remoteUnit: "postgresql/0" }',
+  relation: rule<HookRelation>(
+    'a relation such as { id: "database:7" (or 7), remoteUnit: "postgresql/0" }',
     (v) =>
       isPlainObject(v) &&
-      typeof v.id === 'number' &&
+      relationNumber(v.id) !== undefined &&
       Object.keys(v).every((k) => k === 'id' || k === 'remoteUnit') &&
       (v.remoteUnit === undefined || (typeof v.remoteUnit === 'string' && UNIT_NAME.test(v.remoteUnit))),
   ),
@@ -649,36 +649,65 @@ export class HookToolsSimulator {
   }
 
   /**
-   * Adds or replaces a relation: `id` such as `'database:1'`, and the data each remote unit
-   * has set, by unit name.
+   * Adds or replaces a relation: `id` such as `'database:1'`, the data each remote unit has
+   * set, by unit name, and, as in `create({ relations })`, the remote application, its data,
+   * and this unit's and application's (kept from the relation it replaces when not given).
+   *
+   * @throws TypeError (as a rejection) for what `create({ relations })` refuses.
    */
-  async setRelation(id: string, remoteUnits: Record<string, Record<string, string>> = {}): Promise<void> {
+  async setRelation(
+    id: string,
+    remoteUnits: Record<string, Record<string, string>> = {},
+    more: Omit<SimulatedRelation, 'endpoint' | 'id' | 'remoteUnits'> = {},
+  ): Promise<void> {
     const match = typeof id === 'string' ? /^([a-z][a-z0-9-]*):(\d+)$/.exec(id) : null;
     if (match === null) {
       throw new TypeError(`setRelation() takes a relation id such as "database:1", got ${describeValue(id)}`);
     }
+    if (!isPlainObject(more)) {
+      throw new TypeError(
+        `setRelation() takes, third, { remoteApp?, remoteAppData?, localUnitData?, localAppData? }, got ${describeValue(more)}`,
+      );
+    }
+    const declared = checkOptions(
+      { endpoint: match[1], id: Number(match[2]), remoteUnits, ...more },
+      'setRelation() relation',
+      RELATION_OPTIONS,
+    );
     if (this.#metadata !== undefined) checkEndpoint(this.#metadata, match[1] ?? '', 'setRelation()');
-    const [relation] = normalize([{ endpoint: match[1] ?? '', id: Number(match[2]), remoteUnits }]);
+    const [relation] = normalize([{ ...declared, endpoint: match[1] ?? '' }]);
+    if (relation === undefined) return Promise.resolve();
     const world = this.#model.world;
-    const kept = world.relations.find((r) => r.id === relation?.id);
+    const kept = world.relations.find((r) => r.id === relation.id);
     world.relations = [
-      ...world.relations.filter((r) => r.id !== relation?.id),
-      ...(relation === undefined
-        ? []
-        : [
-            {
-              ...relation,
-              ...(kept ? { localUnitData: kept.localUnitData, localAppData: kept.localAppData } : {}),
-            },
-          ]),
+      ...world.relations.filter((r) => r.id !== relation.id),
+      {
+        ...relation,
+        localUnitData: more.localUnitData === undefined && kept ? kept.localUnitData : relation.localUnitData,
+        localAppData: more.localAppData === undefined && kept ? kept.localAppData : relation.localAppData,
+      },
     ];
     return Promise.resolve();
   }
 
-  /** Removes a relation, as when it is broken. */
-  async removeRelation(id: string): Promise<void> {
+  /**
+   * Removes a relation, as when it is broken: `'database:1'`, or `1`.
+   *
+   * @throws TypeError (as a rejection) for an id in neither form, or of no relation here.
+   */
+  async removeRelation(id: string | number): Promise<void> {
+    const number = relationNumber(id);
     const world = this.#model.world;
-    world.relations = world.relations.filter((r) => `${r.endpoint}:${String(r.id)}` !== id);
+    const found = world.relations.find(
+      (r) => r.id === number && (typeof id === 'number' || id === `${r.endpoint}:${String(r.id)}`),
+    );
+    if (found === undefined) {
+      const ids = world.relations.map((r) => `${r.endpoint}:${String(r.id)}`);
+      throw new TypeError(
+        `removeRelation() takes the id of a relation here, such as "database:1" or 1, got ${describeValue(id)}: the relations are ${ids.length === 0 ? 'none' : ids.join(', ')}`,
+      );
+    }
+    world.relations = world.relations.filter((r) => r !== found);
     return Promise.resolve();
   }
 
@@ -896,10 +925,7 @@ export class HookToolsSimulator {
     return dir;
   }
 
-  #relationEnv(
-    hook: string,
-    relation: { id: number; remoteUnit?: string } | undefined,
-  ): Record<string, string> {
+  #relationEnv(hook: string, relation: HookRelation | undefined): Record<string, string> {
     const endpoint = /^(.+)-relation-(?:created|joined|changed|departed|broken)$/.exec(hook)?.[1];
     if (endpoint === undefined) {
       if (relation !== undefined)
@@ -910,7 +936,7 @@ export class HookToolsSimulator {
     const found =
       relation === undefined
         ? relations.find((r) => r.endpoint === endpoint)
-        : relations.find((r) => r.id === relation.id);
+        : relations.find((r) => r.id === relationNumber(relation.id));
     if (found === undefined) {
       if (relation === undefined) return { JUJU_RELATION: endpoint };
       throw new TypeError(
@@ -1052,6 +1078,13 @@ function runExecutable(
       done({ exitCode: code, signal, stdout, stderr });
     });
   });
+}
+
+/** The number of a relation id, `'database:7'` or `7`; `undefined` for anything else. */
+function relationNumber(id: unknown): number | undefined {
+  if (typeof id === 'number') return Number.isInteger(id) && id >= 0 ? id : undefined;
+  const match = typeof id === 'string' ? /^[a-z][a-z0-9-]*:(\d+)$/.exec(id) : null;
+  return match === null ? undefined : Number(match[1]);
 }
 
 /** The charm a run takes: a folder, or `{ reconcile, options }`; a TypeError for anything else. */

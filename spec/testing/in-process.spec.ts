@@ -346,3 +346,76 @@ describe('HookToolsSimulator, relation hooks as Juju runs them', () => {
     expect(after.calls.find((c) => c.tool === 'relation-list')?.exitCode).to.equal(2);
   });
 });
+
+describe('HookToolsSimulator, relations declared between hooks', () => {
+  let simulator: HookToolsSimulator;
+
+  beforeEach(async () => {
+    simulator = await HookToolsSimulator.create({ unitName: 'webapp/0' });
+  });
+
+  afterEach(async () => {
+    await simulator.cleanup();
+  });
+
+  it('setRelation() sets the remote application and its data, and keeps what this side wrote', async () => {
+    await simulator.setRelation('database:4', { 'postgresql/0': {} }, { localUnitData: { mine: '1' } });
+    await simulator.setRelation(
+      'database:4',
+      { 'postgresql/1': {} },
+      { remoteApp: 'pg', remoteAppData: { v: '16' } },
+    );
+    const run = await simulator.runHook({ reconcile: () => undefined }, 'database-relation-changed', {
+      relation: { id: 'database:4' },
+    });
+    expect(run.after.relations).to.deep.equal([
+      {
+        endpoint: 'database',
+        id: 4,
+        remoteApp: 'pg',
+        remoteUnits: { 'postgresql/1': {} },
+        remoteAppData: { v: '16' },
+        localUnitData: { mine: '1' },
+        localAppData: {},
+      },
+    ]);
+  });
+
+  it('setRelation() refuses what create({ relations }) refuses; removeRelation() an id of no relation here', async () => {
+    expect(
+      String(await simulator.setRelation('database:4', { 'not a unit': {} }).catch((e: unknown) => e)),
+    ).to.match(/setRelation\(\) relation option remoteUnits/);
+    expect(
+      String(
+        await simulator.setRelation('database:4', {}, { remoteApp: 'Bad App' }).catch((e: unknown) => e),
+      ),
+    ).to.match(/remoteApp/);
+    await simulator.setRelation('database:4');
+    expect(String(await simulator.removeRelation('database:5').catch((e: unknown) => e))).to.match(
+      /removeRelation\(\) takes the id of a relation here.*got a string \("database:5"\): the relations are database:4/,
+    );
+    expect(String(await simulator.removeRelation('cache:4').catch((e: unknown) => e))).to.match(
+      /removeRelation/,
+    );
+    await simulator.removeRelation(4);
+    expect((await simulator.runHook({ reconcile: () => undefined }, 'start')).after.relations).to.deep.equal(
+      [],
+    );
+  });
+
+  it("runHook()'s relation takes an id in either form, and says what it takes", async () => {
+    await simulator.setRelation('database:4', { 'postgresql/0': {} });
+    let seen: string | undefined;
+    const probe = { reconcile: () => void (seen = hookEnvironment().JUJU_RELATION_ID) };
+    await simulator.runHook(probe, 'database-relation-changed', { relation: { id: 4 } });
+    expect(seen).to.equal('database:4');
+    await simulator.runHook(probe, 'database-relation-changed', { relation: { id: 'database:4' } });
+    expect(seen).to.equal('database:4');
+    const refused = await simulator
+      .runHook(probe, 'database-relation-changed', { relation: { id: 'four' } })
+      .catch((e: unknown) => e);
+    expect(String(refused)).to.match(
+      /a relation such as \{ id: "database:7" \(or 7\), remoteUnit: "postgresql\/0" \}/,
+    );
+  });
+});
