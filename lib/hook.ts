@@ -47,6 +47,7 @@ export interface InProcessHook {
     args: readonly string[],
     env: Readonly<Record<string, string | undefined>>,
     abort: AbortSignal,
+    input?: string,
   ): Promise<ToolReply>;
   /** Text the library would write on the process's stderr. */
   stderr(text: string): void;

@@ -17,7 +17,13 @@ export { StatusBus, type StatusBusEvent, type StatusBusEvents, type StatusBusLis
 export { StatusContext, type CloseOptions, type ContextOptions } from './context.js';
 export { ReconcilerError, type ErrorType, type OnErrorWrapper } from './on-error.js';
 export { add, bus, context, onError, open } from './default.js';
-export { HookToolError, runHookTool, type HookToolFailure, type HookToolOptions } from './juju/hook-tool.js';
+export {
+  HookToolError,
+  runHookTool,
+  type HookToolFailure,
+  type HookToolOptions,
+  type RunHookToolOptions,
+} from './juju/hook-tool.js';
 export { HookToolUnit, type HookToolUnitOptions } from './juju/unit.js';
 export { jujuLog, type Detach, type JujuLogOptions, type LogLevel, type LoggedEvent } from './juju/log.js';
 export { reconcile, type ReconcileOptions, type ReconcileOutcome } from './reconcile.js';

@@ -25,8 +25,13 @@ export async function json(
  *
  * @internal
  */
-export async function run(tool: string, args: readonly string[], options?: HookToolOptions): Promise<void> {
-  await runHookTool(tool, args, options);
+export async function run(
+  tool: string,
+  args: readonly string[],
+  options?: HookToolOptions,
+  input?: string,
+): Promise<void> {
+  await runHookTool(tool, args, { ...options, ...(input === undefined ? {} : { input }) });
 }
 
 /**
@@ -47,7 +52,7 @@ export function relationId(id: unknown, where: string): string {
  *
  * @internal
  */
-export function pairs(data: unknown, where: string): string[] {
+export function pairs(data: unknown, where: string): [string, string][] {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new TypeError(`${where} takes an object of keys to strings, got ${describeValue(data)}`);
   }
@@ -62,7 +67,7 @@ export function pairs(data: unknown, where: string): string[] {
         `${where} value of ${JSON.stringify(key)} must be a string without NUL, got ${describeValue(value)}`,
       );
     }
-    return `${key}=${value}`;
+    return [key, value];
   });
 }
 
@@ -76,4 +81,14 @@ export function text(value: unknown, what: string): string {
     throw new TypeError(`${what} must be a string without NUL characters, got ${describeValue(value)}`);
   }
   return value;
+}
+
+/**
+ * Settings for `--file -`, as ops sends them: a YAML mapping on stdin (JSON is YAML), so that
+ * a value of any length, newlines included, reaches Juju whole.
+ *
+ * @internal
+ */
+export function settingsFile(pairs: readonly [string, string][]): string {
+  return JSON.stringify(Object.fromEntries(pairs));
 }

@@ -1,7 +1,7 @@
 // relation-ids, relation-list, relation-get and relation-set.
 
 import type { HookToolOptions } from '../index.js';
-import { json, pairs, relationId, run, text } from './call.js';
+import { json, pairs, relationId, run, settingsFile, text } from './call.js';
 
 /** A relation id: `'database:7'` or `7`. */
 export type RelationId = string | number;
@@ -64,7 +64,8 @@ export async function relationGet(
 
 /**
  * Sets this unit's data on a relation, or with `{ app: true }` its application's (leader
- * only); an empty string removes a key (`relation-set -r <id> -- key=value…`).
+ * only); an empty string removes a key (`relation-set -r <id> --file -`, the
+ * settings as YAML on stdin, as ops sends them).
  *
  * @example
  * ```ts
@@ -77,12 +78,7 @@ export async function relationSet(
   options: RelationDataOptions = {},
 ): Promise<void> {
   const { app = false, ...tool } = options;
-  const args = [
-    '-r',
-    relationId(id, 'relationSet()'),
-    ...(app ? ['--app'] : []),
-    '--',
-    ...pairs(data, 'relationSet() data'),
-  ];
-  await run('relation-set', args, tool);
+  const settings = settingsFile(pairs(data, 'relationSet() data'));
+  const args = ['-r', relationId(id, 'relationSet()'), ...(app ? ['--app'] : []), '--file', '-'];
+  await run('relation-set', args, tool, settings);
 }

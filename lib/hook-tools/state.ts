@@ -1,7 +1,7 @@
 // state-get and state-set: the unit's server-side state, kept across hooks.
 
 import type { HookToolOptions } from '../index.js';
-import { json, pairs, run, text } from './call.js';
+import { json, pairs, run, settingsFile, text } from './call.js';
 
 /**
  * The unit's state (`state-get`): every key, or one key's value (`undefined` when unset).
@@ -23,7 +23,7 @@ export async function stateGet(key?: string | HookToolOptions, options?: HookToo
 }
 
 /**
- * Sets keys of the unit's state (`state-set -- key=value…`). Juju keeps them only if the hook
+ * Sets keys of the unit's state (`state-set --file -`, the settings as YAML on stdin). Juju keeps them only if the hook
  * succeeds.
  *
  * @example
@@ -32,7 +32,7 @@ export async function stateGet(key?: string | HookToolOptions, options?: HookToo
  * ```
  */
 export async function stateSet(data: Record<string, string>, options?: HookToolOptions): Promise<void> {
-  await run('state-set', ['--', ...pairs(data, 'stateSet() data')], options);
+  await run('state-set', ['--file', '-'], options, settingsFile(pairs(data, 'stateSet() data')));
 }
 
 /**

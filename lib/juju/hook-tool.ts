@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 
 import { type InProcessHook, type ToolReply, hookEnv } from '../hook.js';
 import { describeValue } from '../describe.js';
-import { ENV, TIMEOUT_MS, checkOptions } from '../options.js';
+import { ENV, TIMEOUT_MS, checkOptions, rule } from '../options.js';
 import { currentHook } from '../scope.js';
 
 /**
@@ -19,6 +19,12 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
  * after its time-out, or an argument too long to pass.
  */
 export type HookToolFailure = 'missing' | 'exit' | 'signal' | 'timeout' | 'too-long';
+
+/** Options of {@link runHookTool}. */
+export interface RunHookToolOptions extends HookToolOptions {
+  /** What the tool reads on its stdin (for `--file -`); none by default. */
+  input?: string;
+}
 
 /** Options shared by everything that runs hook tools. */
 export interface HookToolOptions {
@@ -97,7 +103,7 @@ export class HookToolError extends Error {
 export async function runHookTool(
   tool: string,
   args: readonly string[] = [],
-  options: HookToolOptions = {},
+  options: RunHookToolOptions = {},
 ): Promise<string> {
   if (typeof tool !== 'string' || !/^[a-z][a-z0-9-]*$/.test(tool)) {
     throw new TypeError(
@@ -109,8 +115,8 @@ export async function runHookTool(
       `runHookTool() takes the tool's arguments as an array of strings without NUL characters, got ${describeValue(args)}`,
     );
   }
-  checkOptions(options, 'runHookTool() options', HOOK_TOOL_OPTIONS);
-  return runTool(tool, args, options);
+  const { input, ...tools } = checkOptions(options, 'runHookTool() options', RUN_OPTIONS);
+  return runTool(tool, args, tools, input);
 }
 
 /**
@@ -122,6 +128,7 @@ export function runTool(
   tool: string,
   args: readonly string[],
   options: HookToolOptions = {},
+  input?: string,
 ): Promise<string> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   for (const arg of args) {
@@ -137,9 +144,9 @@ export function runTool(
   }
   const env = options.env ?? hookEnv();
   const hook = currentHook();
-  if (hook !== undefined) return answered(hook, tool, args, env, timeoutMs);
+  if (hook !== undefined) return answered(hook, tool, args, env, timeoutMs, input);
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       tool,
       args,
       {
@@ -160,6 +167,10 @@ export function runTool(
         reject(describeFailure(tool, args, timeoutMs, error, stderr));
       },
     );
+    if (input !== undefined) {
+      child.stdin?.on('error', () => undefined); // a tool that exits before reading it
+      child.stdin?.end(input);
+    }
   });
 }
 
@@ -173,6 +184,7 @@ async function answered(
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   timeoutMs: number,
+  input: string | undefined,
 ): Promise<string> {
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -184,7 +196,7 @@ async function answered(
   });
   let reply: ToolReply | undefined;
   try {
-    reply = await Promise.race([hook.call(tool, args, env, abort.signal), timedOut]);
+    reply = await Promise.race([hook.call(tool, args, env, abort.signal, input), timedOut]);
   } finally {
     clearTimeout(timer);
   }
@@ -267,3 +279,7 @@ function describeFailure(
  * @internal
  */
 export const HOOK_TOOL_OPTIONS = { env: ENV, timeoutMs: TIMEOUT_MS };
+const RUN_OPTIONS = {
+  ...HOOK_TOOL_OPTIONS,
+  input: rule<string>('a string', (v) => typeof v === 'string'),
+};

@@ -164,7 +164,13 @@ export class JujuModel {
    * an added tool, or applies the simulated tool's rules to the world; records the call (an
    * added executable's when {@link ran} reports it).
    */
-  async decide(tool: string, args: readonly string[], given: Env, abort?: AbortSignal): Promise<Decision> {
+  async decide(
+    tool: string,
+    args: readonly string[],
+    given: Env,
+    abort?: AbortSignal,
+    read: FileReader = noFiles,
+  ): Promise<Decision> {
     const env: { -readonly [K in keyof Call['env']]: string } = {};
     for (const name of HOOK_VARIABLES) {
       const value = given[name];
@@ -205,7 +211,17 @@ export class JujuModel {
         this.#record(tool, args, hook, 0);
         return { kind: 'reply', reply: reply(0, help(simulated), '') };
       }
-      const outcome = simulated.run({ parsed, env, world: this.world, hook: this.#hookState(hook) });
+      // `--file <path>` (`-`: stdin), read where the call was made: the tool's working folder
+      // and stdin, through the transport (cmd.FileVar, which state-set and relation-set take).
+      const path = parsed.flags.file;
+      const file = typeof path === 'string' && path !== '' ? await read(path) : undefined;
+      const outcome = simulated.run({
+        parsed,
+        env,
+        world: this.world,
+        hook: this.#hookState(hook),
+        ...(file === undefined ? {} : { file }),
+      });
       this.#record(tool, args, hook, 0, undefined, outcome.effect);
       if (outcome.effect?.status?.application === false) this.#statusSet = true;
       return { kind: 'reply', reply: reply(0, outcome.stdout ?? '', outcome.stderr ?? '') };
@@ -286,6 +302,18 @@ export class JujuModel {
     });
   }
 }
+
+/**
+ * Reads what `--file <path>` names for a call (`-`: its stdin), as the caller sees it; throws
+ * a {@link ToolExit} where it cannot.
+ *
+ * @internal
+ */
+export type FileReader = (path: string) => Promise<string>;
+
+/** For a call that can hand over no file. */
+const noFiles: FileReader = (path) =>
+  Promise.reject(new ToolExit(1, `open ${path}: no such file or directory`));
 
 /** The unit status Juju sets before a hook, by hook (runhook.go, `beforeHook`). */
 const BEFORE: Readonly<Record<string, StatusRecord>> = {

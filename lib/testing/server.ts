@@ -9,6 +9,8 @@
 //   model → tool   answer <exit> <stderr lines> <stderr ends in \n> <stdout lines, or -1> <stdout ends in \n>\n
 //                    then the stderr lines, then the stdout lines (or, for -1, stdout to the end)
 //                | signal <NAME>\n              the tool kills itself with it
+//                | input\n<path>\n              what --file names (- is stdin): the tool answers
+//   tool → model   ok\n<length>\n<bytes> | missing\n    and the model answers again
 //                | exec <id>\n<path>\n          the tool runs an added executable, then reports:
 //   tool → model   <secret>\n@ran\n<id>\n<exit>\n   and the model answers ok\n
 // A call told to hang gets no answer until the test's timeout kills the tool or the simulator
@@ -18,8 +20,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Server, type Socket, createServer } from 'node:net';
 
 import type { ToolReply } from '../hook.js';
-import type { JujuModel } from './model.js';
-import { HOOK_VARIABLES } from './tools/tool.js';
+import type { FileReader, JujuModel } from './model.js';
+import { HOOK_VARIABLES, ToolExit } from './tools/tool.js';
 
 /** Past this, or with a NUL in it, stdout is streamed to the end instead of read line by line. */
 const LINES_MAX_BYTES = 4096;
@@ -92,9 +94,15 @@ export class ToolServer {
     socket.on('error', () => undefined); // a tool killed mid-call: its close ends it
     let received = Buffer.alloc(0);
     let handled = false;
+    /** A file the model asked this call for, awaiting the tool's answer. */
+    let asked: ((data: Buffer) => boolean) | undefined;
     socket.on('data', (chunk: Buffer) => {
-      if (handled) return;
       received = Buffer.concat([received, chunk]);
+      if (asked !== undefined) {
+        if (asked(received)) asked = undefined;
+        return;
+      }
+      if (handled) return;
       const ran = parseRan(received);
       const request = ran === undefined ? parseRequest(received) : undefined;
       if (ran === undefined && request === undefined) return;
@@ -109,12 +117,35 @@ export class ToolServer {
         socket.end('ok\n');
         return;
       }
-      if (request !== undefined) void this.#answer(model, socket, request, abort.signal);
+      // What --file names, read by the tool where it runs (its folder, its stdin).
+      const read = (path: string): Promise<string> =>
+        new Promise((resolve, reject) => {
+          if (path.includes('\n')) {
+            reject(new ToolExit(1, `open ${path}: no such file or directory`));
+            return;
+          }
+          received = Buffer.alloc(0);
+          asked = (data) => {
+            const file = parseFile(data);
+            if (file === undefined) return false;
+            if (file.ok) resolve(file.text);
+            else reject(new ToolExit(1, `open ${path}: no such file or directory`));
+            return true;
+          };
+          socket.write(`input\n${path}\n`);
+        });
+      if (request !== undefined) void this.#answer(model, socket, request, abort.signal, read);
     });
   }
 
-  async #answer(model: JujuModel, socket: Socket, request: Request, abort: AbortSignal): Promise<void> {
-    const decision = await model.decide(request.tool, request.args, request.env, abort);
+  async #answer(
+    model: JujuModel,
+    socket: Socket,
+    request: Request,
+    abort: AbortSignal,
+    read: FileReader,
+  ): Promise<void> {
+    const decision = await model.decide(request.tool, request.args, request.env, abort, read);
     switch (decision.kind) {
       case 'reply':
         socket.end(encodeReply(decision.reply));
@@ -198,6 +229,15 @@ function parseRequest(data: Buffer): Request | undefined {
   }
 }
 
+/** `ok\n<length>\n<bytes>` or `missing\n`: the tool's answer to `input`. */
+function parseFile(data: Buffer): { ok: true; text: string } | { ok: false } | undefined {
+  const status = lineAt(data, 0);
+  if (status === undefined) return undefined;
+  if (status.value !== 'ok') return { ok: false };
+  const body = field(data, status.next);
+  return body === undefined ? undefined : { ok: true, text: body.value.toString() };
+}
+
 function parseRan(data: Buffer): { secret: Buffer; id: number; exitCode: number } | undefined {
   const secret = lineAt(data, 0);
   const kind = secret && lineAt(data, secret.next);
@@ -240,9 +280,17 @@ request+="\${#names[@]}"$'\\n'
 for name in "\${names[@]}"; do pair="$name=\${!name}"; request+="\${#pair}"$'\\n'"$pair"; done
 reach
 printf '%s' "$request" >&3
+while :; do
 IFS=' ' read -r kind code errors errnl outputs outnl <&3 ||
   fail "$tool: its hook tools simulator ended before it answered"
 case $kind in
+input)
+  # The model asks for what --file names: stdin (-), or a file where this tool runs.
+  IFS= read -r path <&3
+  if [ "$path" = - ]; then data=$(cat; printf x); elif [ -r "$path" ] && [ -f "$path" ]; then data=$(cat -- "$path"; printf x); else printf 'missing\n' >&3; continue; fi
+  data=\${data%x}
+  printf 'ok\n%s\n%s' "\${#data}" "$data" >&3
+  continue ;;
 answer)
   copy "$errors" "$errnl" >&2
   if [ "$outputs" = -1 ]; then cat <&3; else copy "$outputs" "$outnl"; fi
@@ -263,5 +311,6 @@ exec)
   exit "$status" ;;
 *) fail "$tool: its hook tools simulator answered what this tool cannot read" ;;
 esac
+done
 `;
 }

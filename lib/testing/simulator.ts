@@ -6,6 +6,7 @@ import {
   lstat,
   mkdir,
   mkdtemp,
+  readFile,
   readdir,
   rm,
   stat,
@@ -26,6 +27,7 @@ import { type AddedTool, JujuModel, type RecordedCall, ended } from './model.js'
 import { type Metadata, actionParamsOf, checkEndpoint, configOf, readMetadata } from './metadata.js';
 import { ToolServer } from './server.js';
 import { SIMULATED_TOOLS, type SimulatedTool } from './tools/index.js';
+import { ToolExit } from './tools/tool.js';
 import type { HookState, Relation, World } from './world.js';
 
 export { SIMULATED_TOOLS, type SimulatedTool };
@@ -1017,9 +1019,20 @@ class InProcessRun implements InProcessHook {
     args: readonly string[],
     env: Readonly<Record<string, string | undefined>>,
     abort: AbortSignal,
+    input?: string,
   ): Promise<ToolReply> {
     if (this.#ended) return ended(tool);
-    const decision = await this.#model.decide(tool, args, env, abort);
+    // What --file names: the call's input for `-`, else a file from the charm's folder, where
+    // Juju runs a hook.
+    const read = async (path: string): Promise<string> => {
+      if (path === '-') return input ?? '';
+      try {
+        return await readFile(resolve(env.JUJU_CHARM_DIR ?? '.', path), 'utf8');
+      } catch {
+        throw new ToolExit(1, `open ${path}: no such file or directory`);
+      }
+    };
+    const decision = await this.#model.decide(tool, args, env, abort, read);
     switch (decision.kind) {
       case 'reply':
         return decision.reply;

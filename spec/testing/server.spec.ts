@@ -70,6 +70,49 @@ describe('HookToolsSimulator, its tool executables', function () {
     expect(printed.stdout).to.equal(`${long}\n`);
   });
 
+  it('hand --file over as state-set.go and relation-set.go read it: stdin for -, a file where the tool runs', async () => {
+    const withInput = (name: string, args: string[], input: string, cwd?: string): Promise<Ran> =>
+      new Promise((done) => {
+        const child = execFile(
+          join(simulator.dir, name),
+          args,
+          { env: simulator.env, encoding: 'utf8', ...(cwd === undefined ? {} : { cwd }) },
+          (error, stdout, stderr) => {
+            done({ code: error === null ? 0 : Number(error.code), signal: null, stdout, stderr });
+          },
+        );
+        child.stdin?.end(input);
+      });
+    const long = `line one\nline two ${'x'.repeat(60_000)}`;
+    expect(
+      (
+        await withInput(
+          'state-set',
+          ['--file', '-', 'b=from args'],
+          JSON.stringify({ a: long, b: 'file', n: 7, z: null }),
+        )
+      ).code,
+    ).to.equal(0);
+    expect(await simulator.state()).to.deep.equal({ a: long, b: 'from args', n: '7', z: '' });
+    const folder = await mkdtemp(join(tmpdir(), 'settings-'));
+    try {
+      await writeFile(join(folder, 'settings.yaml'), 'host: 10.0.0.7\nport: 5432\n');
+      await simulator.setRelation('database:1', { 'postgresql/0': {} });
+      expect(
+        (await withInput('relation-set', ['-r', '1', '--file', 'settings.yaml'], '', folder)).code,
+      ).to.equal(0);
+      const data = await tool('relation-get', '-r', '1', '--format=json', '-', 'app/0');
+      expect(JSON.parse(data.stdout)).to.deep.equal({ host: '10.0.0.7', port: '5432' });
+      expect(await withInput('state-set', ['--file', 'missing.yaml'], '', folder)).to.deep.include({
+        code: 1,
+        stderr: 'ERROR open missing.yaml: no such file or directory\n',
+      });
+      expect((await withInput('state-set', ['--file', '-'], 'a: { nested: 1 }\n')).code).to.equal(1);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
   it('die of the signal failNext names, the call recorded with it', async () => {
     await simulator.failNext('is-leader', { signal: 'SIGTERM' });
     const ran = await tool('is-leader');

@@ -4,6 +4,8 @@
 
 import { parseArgs } from 'node:util';
 
+import { isMap, isScalar, parseDocument } from 'yaml';
+
 import { type Flag, type Parsed, type Tool, ToolExit } from './tool.js';
 
 /** What Go's `strconv.ParseBool` accepts. */
@@ -127,4 +129,37 @@ export function keyValues(args: readonly string[]): [string, string][] {
     pairs.set(key, value);
   }
   return [...pairs];
+}
+
+/**
+ * The settings `--file` holds, as relation-set.go's `readSettings` reads them for `state-set`
+ * and `relation-set`: a YAML mapping decoded into strings (Go's yaml into `map[string]string`:
+ * a scalar is its text, null is empty), then the `key=value` arguments over them. Anything but
+ * a mapping of scalars is refused, exit 1.
+ */
+export function settings(file: string | undefined, args: readonly string[]): [string, string][] {
+  const out = new Map<string, string>();
+  if (file !== undefined) {
+    const document = parseDocument(file, { schema: 'failsafe' });
+    if (document.errors.length > 0)
+      throw new ToolExit(1, `yaml: ${document.errors[0]?.message ?? 'invalid'}`);
+    const root = document.contents;
+    if (root !== null && !isMap(root))
+      throw new ToolExit(1, 'yaml: unmarshal errors: cannot unmarshal into map[string]string');
+    for (const pair of root?.items ?? []) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      const value = pair.value === null ? '' : isScalar(pair.value) ? String(pair.value.value) : undefined;
+      if (key === undefined || value === undefined) {
+        throw new ToolExit(1, 'yaml: unmarshal errors: cannot unmarshal !!map or !!seq into string');
+      }
+      out.set(
+        key,
+        /^(~|null|Null|NULL)$/.test(value) && isScalar(pair.value) && pair.value.type === 'PLAIN'
+          ? ''
+          : value,
+      );
+    }
+  }
+  for (const [key, value] of keyValues(args)) out.set(key, value);
+  return [...out];
 }

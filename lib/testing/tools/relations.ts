@@ -2,7 +2,7 @@
 // internal/worker/uniter/runner/jujuc/relation-ids.go, relation-list.go, relation-get.go,
 // relation-set.go and their shared `-r` flag (relation.go, `newRelationIdValue`).
 
-import { keyValues } from './flags.js';
+import { settings } from './flags.js';
 import { formatOf, render } from './format.js';
 import { type Call, type Flag, type Tool, ToolExit, checkEmpty } from './tool.js';
 import { type Relation, applicationName } from '../world.js';
@@ -114,10 +114,15 @@ export const RELATION_TOOLS = {
   'relation-set': {
     usage: 'relation-set [options] key=value [key=value ...]',
     purpose: 'Set relation settings.',
-    flags: RELATION_FLAGS,
+    flags: {
+      ...RELATION_FLAGS,
+      file: { type: 'string', usage: 'file containing key-value pairs' },
+      format: { type: 'string', usage: 'deprecated format flag' },
+    },
     run(call) {
       const relation = relationOf(call);
-      const pairs = keyValues(call.parsed.args);
+      // relation-set.go: the --file settings, the key=value arguments over them.
+      const pairs = settings(call.file, call.parsed.args);
       const app = call.parsed.flags.app === true;
       if (app && !call.world.leader)
         throw new ToolExit(1, 'cannot write relation settings: this unit is not the leader');
@@ -127,7 +132,10 @@ export const RELATION_TOOLS = {
         if (value === '') Reflect.deleteProperty(bag, key);
         else bag[key] = value;
       }
-      return {};
+      const format = call.parsed.flags.format;
+      return typeof format === 'string' && format !== ''
+        ? { stderr: '--format flag deprecated for command "relation-set"' }
+        : {};
     },
   },
 } satisfies Record<string, Tool>;

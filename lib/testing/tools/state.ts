@@ -1,7 +1,7 @@
 // state-get, state-set and state-delete, after juju/juju
 // internal/worker/uniter/runner/jujuc/state-get.go, state-set.go and state-delete.go.
 
-import { keyValues } from './flags.js';
+import { settings } from './flags.js';
 import { formatOf, render } from './format.js';
 import { type Tool, ToolExit, checkEmpty } from './tool.js';
 
@@ -31,13 +31,14 @@ export const STATE_TOOLS = {
   'state-set': {
     usage: 'state-set [options] key=value [key=value ...]',
     purpose: 'set server-side-state values',
-    flags: {},
-    run({ parsed, world }) {
-      // state-set.go, Run: SetCharmStateValue(k, v) for each pair, in order; an empty value is
+    flags: { file: { type: 'string', usage: 'file containing key-value pairs' } },
+    run({ parsed, world, file }) {
+      // state-set.go, Run: the --file settings, the key=value arguments over them, then
+      // SetCharmStateValue(k, v) for each pair, in order; an empty value is
       // stored as one (only state-delete removes a key). SetCharmStateValue refuses a key or
       // value past core/quota's limits (quota.CheckTupleSize, lengths in bytes), exit 1, the
       // pairs before it set.
-      for (const [key, value] of keyValues(parsed.args)) {
+      for (const [key, value] of settings(file, parsed.args)) {
         if (Buffer.byteLength(key) > MAX_KEY_BYTES) {
           throw new ToolExit(1, `max allowed key length (${String(MAX_KEY_BYTES)}) exceeded`);
         }

@@ -53,6 +53,8 @@ export interface Call {
   readonly world: World;
   /** What Juju holds for the calling hook. */
   readonly hook: HookState;
+  /** What `--file` named, read, for the tools that take one. */
+  readonly file?: string;
 }
 
 /**
