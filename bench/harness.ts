@@ -12,23 +12,13 @@ import { promisify } from 'node:util';
 import { type Charm, HookToolsSimulator } from 'charms-contextual-status/testing';
 
 import { bundleOptions } from '../examples/webapp/build.mjs';
-import { median, record } from './figures.js';
-import { cleanEnv } from './juju.js';
+import { record } from './figures.js';
+import { cleanEnv, ms } from './juju.js';
 
 const SECTION = 'the test harness (the example charm)';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const example = join(root, 'examples', 'webapp');
 const run = promisify(execFile);
-
-async function samples(times: number, call: () => Promise<unknown>): Promise<number> {
-  const taken: number[] = [];
-  for (let i = 0; i < times; i += 1) {
-    const start = process.hrtime.bigint();
-    await call();
-    taken.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return median(taken);
-}
 
 /** The world in which config-changed does the most: a port and a ready database. */
 async function serving(): Promise<HookToolsSimulator> {
@@ -81,9 +71,9 @@ export async function harness(times: number): Promise<void> {
     const simulator = await serving();
     try {
       const env = cleanEnv(simulator.env);
-      const bare = await samples(times, () => run(process.execPath, ['-e', '0'], { env }));
+      const bare = await ms(times, () => run(process.execPath, ['-e', '0'], { env }));
       record(SECTION, 'node -e 0, beside the harness', 'ms', bare);
-      const tool = await samples(times, () => run('status-set', ['maintenance', 'x'], { env }));
+      const tool = await ms(times, () => run('status-set', ['maintenance', 'x'], { env }));
       record(SECTION, 'a simulated tool call across processes', '× node -e 0', tool / bare, {
         target: '≤ 0.15×',
         limit: 0.15,
@@ -93,7 +83,7 @@ export async function harness(times: number): Promise<void> {
       if (String(check.statuses.at(-1)) !== 'active: Serving on :8080') {
         throw new Error(`config-changed in process did not serve: ${check.stderr}`);
       }
-      const inProcess = await samples(Math.max(times, 50), () => simulator.runHook(charm, 'config-changed'));
+      const inProcess = await ms(Math.max(times, 50), () => simulator.runHook(charm, 'config-changed'));
       record(SECTION, 'config-changed, in the test process', '× node -e 0', inProcess / bare, {
         target: '≤ 0.1×',
         limit: 0.1,
@@ -102,14 +92,14 @@ export async function harness(times: number): Promise<void> {
       check = await simulator.runHook(packed, 'config-changed');
       if (check.exitCode !== 0) throw new Error(`config-changed through dispatch failed: ${check.stderr}`);
       const calls = check.calls.length;
-      const dispatched = await samples(times, () => simulator.runHook(packed, 'config-changed'));
+      const dispatched = await ms(times, () => simulator.runHook(packed, 'config-changed'));
       record(SECTION, 'config-changed, through its packed dispatch', '× node -e 0', dispatched / bare, {
         target: '≤ 3×',
         limit: 3,
         compare: `${dispatched.toFixed(0)} ms for ${String(calls)} tool calls (a Node process per call: about 12–20×)`,
       });
       const steps = async (target: Charm | string): Promise<number> =>
-        samples(1, async () => {
+        ms(1, async () => {
           const fresh = await HookToolsSimulator.create({ unitName: 'webapp/0', leader: true });
           try {
             await fresh.runHook(target, 'install');

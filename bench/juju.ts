@@ -30,7 +30,8 @@ export function cleanEnv(
   return rest;
 }
 
-async function ms(times: number, call: () => Promise<unknown>): Promise<number> {
+/** The median milliseconds `call` takes over `times` runs, one after another. */
+export async function ms(times: number, call: () => Promise<unknown>): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < times; i += 1) {
     const start = process.hrtime.bigint();

@@ -136,13 +136,16 @@ export class JujuModel {
     const hook = this.#hooks.get(id);
     this.#hooks.delete(id);
     if (hook === undefined) return;
-    // Membership is Juju's, not the hook's: the departed unit has left the relation, and a
-    // broken relation is gone, however the hook ended.
+    // Membership is Juju's, not the hook's: the departed unit has left the relation however
+    // the hook ended. A broken relation is gone once relation-broken succeeds; a failed one is
+    // retried on the relation as it stands.
     const { departing, broken } = hook;
     const left = this.world.relations.find((r) => r.id === departing?.id);
     if (left !== undefined && departing !== undefined)
       Reflect.deleteProperty(left.remoteUnits, departing.unit);
-    if (broken !== undefined) this.world.relations = this.world.relations.filter((r) => r.id !== broken);
+    if (broken !== undefined && exitCode === 0) {
+      this.world.relations = this.world.relations.filter((r) => r.id !== broken);
+    }
     if (exitCode === 0) {
       // And after a hook that succeeded (runhook.go, afterHook): stop leaves maintenance with
       // no message; start leaves unknown when the charm has never set a status.

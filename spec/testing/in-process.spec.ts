@@ -340,7 +340,17 @@ describe('HookToolsSimulator, relation hooks as Juju runs them', () => {
     expect(await seen('database-relation-changed')).to.deep.include({ members: ['postgresql/0'] });
   });
 
-  it('relation-broken is the last hook of a relation: it is gone after', async () => {
+  it('relation-broken is the last hook of a relation: gone once it succeeds, kept for a retry after a failure', async () => {
+    const failed = await simulator.runHook(
+      {
+        reconcile: () => {
+          throw new Error('cleanup failed');
+        },
+      },
+      'database-relation-broken',
+    );
+    expect(failed.exitCode).to.equal(1);
+    expect((await simulator.runHook({ reconcile: () => relationList(3) }, 'start')).exitCode).to.equal(0);
     await seen('database-relation-broken');
     const after = await simulator.runHook({ reconcile: () => relationList(3) }, 'config-changed');
     expect(after.calls.find((c) => c.tool === 'relation-list')?.exitCode).to.equal(2);
