@@ -21,7 +21,7 @@ export async function json(
 }
 
 /**
- * Runs `tool` for its effect.
+ * Runs `tool` for its effect; resolves to what it printed.
  *
  * @internal
  */
@@ -30,8 +30,8 @@ export async function run(
   args: readonly string[],
   options?: HookToolOptions,
   input?: string,
-): Promise<void> {
-  await runHookTool(tool, args, { ...options, ...(input === undefined ? {} : { input }) });
+): Promise<string> {
+  return runHookTool(tool, args, { ...options, ...(input === undefined ? {} : { input }) });
 }
 
 /**

@@ -82,3 +82,20 @@ export async function relationSet(
   const args = ['-r', relationId(id, 'relationSet()'), ...(app ? ['--app'] : []), '--file', '-'];
   await run('relation-set', args, tool, settings);
 }
+
+/**
+ * The model of the application at the other end of a relation (`relation-model-get`): its
+ * UUID, another model's for a cross-model relation. Left out, the hook's own relation.
+ *
+ * @example
+ * ```ts
+ * const { uuid } = await relationModelGet('database:7');
+ * ```
+ */
+export async function relationModelGet(
+  id?: RelationId,
+  options?: HookToolOptions,
+): Promise<{ uuid: string }> {
+  const args = id === undefined ? [] : ['-r', relationId(id, 'relationModelGet()')];
+  return ((await json('relation-model-get', args, options)) ?? { uuid: '' }) as { uuid: string };
+}

@@ -11,6 +11,13 @@ const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as
 /** A `juju-log` level. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/**
+ * The levels, for the hook-tools entry's `jujuLogMessage`.
+ *
+ * @internal
+ */
+export const JUJU_LOG_LEVELS: readonly LogLevel[] = LOG_LEVELS;
+
 /** The bus events `jujuLog` forwards: all of them. */
 export type LoggedEvent = StatusBusEvent;
 

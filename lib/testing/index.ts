@@ -15,3 +15,10 @@ export {
   type SimulatedTool,
   type SimulatorOptions,
 } from './simulator.js';
+export type {
+  SimulatedCredential,
+  SimulatedNetwork,
+  SimulatedPort,
+  SimulatedSecret,
+  SimulatedStorage,
+} from './declared.js';

@@ -43,6 +43,12 @@ export interface Metadata {
   /** Endpoint name to its role. */
   readonly endpoints: Readonly<Record<string, 'provides' | 'requires' | 'peers'>>;
   readonly actions: Readonly<Record<string, ActionSpec>>;
+  /** `extra-bindings`: names `network-get` answers beside the endpoints. */
+  readonly extraBindings: readonly string[];
+  /** Declared storage, by name: its type (`filesystem`, `block`) and fixed location, if any. */
+  readonly storage: Readonly<Record<string, { readonly type: string; readonly location?: string }>>;
+  /** Declared resources, by name. */
+  readonly resources: readonly string[];
 }
 
 const OPTION_TYPES = ['string', 'int', 'float', 'boolean', 'secret'] as const;
@@ -69,7 +75,27 @@ export async function readMetadata(dir: string): Promise<Metadata | undefined> {
     options: optionsOf(config, source),
     endpoints: endpointsOf(main, source),
     actions: actionsOf(actions, source),
+    extraBindings: isRecord(main['extra-bindings']) ? Object.keys(main['extra-bindings']) : [],
+    storage: storageOf(main.storage, source),
+    resources: isRecord(main.resources) ? Object.keys(main.resources) : [],
   };
+}
+
+function storageOf(declared: unknown, source: string): Metadata['storage'] {
+  if (declared === undefined || declared === null) return {};
+  if (!isRecord(declared)) throw new TypeError(`${source} storage must be a mapping of storage names`);
+  const out: Record<string, { type: string; location?: string }> = {};
+  for (const [name, spec] of Object.entries(declared)) {
+    const type = isRecord(spec) && typeof spec.type === 'string' ? spec.type : undefined;
+    if (type !== 'filesystem' && type !== 'block') {
+      throw new TypeError(
+        `${source} storage ${name} has type ${describeValue(type)}: Juju takes filesystem or block`,
+      );
+    }
+    const location = isRecord(spec) && typeof spec.location === 'string' ? spec.location : undefined;
+    out[name] = { type, ...(location === undefined ? {} : { location }) };
+  }
+  return out;
 }
 
 async function yamlOf(file: string): Promise<Record<string, unknown> | undefined> {

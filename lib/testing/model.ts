@@ -8,7 +8,8 @@ import type { ToolReply } from '../hook.js';
 import { flagsOf, help, parse } from './tools/flags.js';
 import { TOOLS } from './tools/index.js';
 import { type Call, type Effect, HOOK_VARIABLES, ToolExit } from './tools/tool.js';
-import type { HookState, Relation, StatusRecord, World } from './world.js';
+import { storageLocation } from './tools/storage.js';
+import type { HookState, PortRecord, Relation, SecretRecord, StatusRecord, World } from './world.js';
 
 /**
  * How the next call of a tool fails, as `failNext` set it.
@@ -117,6 +118,8 @@ export class JujuModel {
     const committed = structuredClone({
       charmState: this.world.charmState,
       relations: this.world.relations,
+      ports: this.world.ports,
+      secrets: this.world.secrets,
     });
     this.#hooks.set(id, { ...hook, committed });
     // Juju's own statuses before a hook (internal/worker/uniter/operation/runhook.go,
@@ -132,10 +135,10 @@ export class JujuModel {
    * which writes them, runs only when the hook returned no error); `status-set` took effect at
    * once and stays.
    */
-  end(id: string, exitCode: number | null): void {
+  end(id: string, exitCode: number | null): HookState | undefined {
     const hook = this.#hooks.get(id);
     this.#hooks.delete(id);
-    if (hook === undefined) return;
+    if (hook === undefined) return undefined;
     // Membership is Juju's, not the hook's: the departed unit has left the relation however
     // the hook ended. A broken relation is gone once relation-broken succeeds; a failed one is
     // retried on the relation as it stands.
@@ -147,19 +150,36 @@ export class JujuModel {
       this.world.relations = this.world.relations.filter((r) => r.id !== broken);
     }
     if (exitCode === 0) {
+      // The storage it added (doFlush: AddStorage), each instance numbered after the last of
+      // its name, attached once the hook has committed.
+      for (const [name, count] of Object.entries(hook.storageAdds ?? {})) {
+        for (let i = 0; i < count; i += 1) {
+          const index =
+            Math.max(-1, ...this.world.storage.filter((s) => s.name === name).map((s) => s.index)) + 1;
+          this.world.storage.push({
+            name,
+            index,
+            kind: this.world.storageTypes?.[name]?.type ?? 'filesystem',
+            location: storageLocation(this.world, name, index),
+          });
+        }
+      }
       // And after a hook that succeeded (runhook.go, afterHook): stop leaves maintenance with
       // no message; start leaves unknown when the charm has never set a status.
       if (hook.hook === 'stop') this.world.unit = { status: 'maintenance', message: '' };
       if (hook.hook === 'start' && !this.#statusSet) this.world.unit = { status: 'unknown', message: '' };
-      return;
+      return hook;
     }
     this.world.charmState = hook.committed.charmState;
+    this.world.ports = hook.committed.ports;
+    this.world.secrets = hook.committed.secrets;
     for (const relation of this.world.relations) {
       const was = hook.committed.relations.find((r) => r.id === relation.id);
       if (was === undefined) continue;
       relation.localUnitData = was.localUnitData;
       relation.localAppData = was.localAppData;
     }
+    return hook;
   }
 
   /**
@@ -218,11 +238,18 @@ export class JujuModel {
       // and stdin, through the transport (cmd.FileVar, which state-set and relation-set take).
       const path = parsed.flags.file;
       const file = typeof path === 'string' && path !== '' ? await read(path) : undefined;
+      // The other files a call names (secret-add's key#file=<path>), read the same way; one
+      // that cannot be read is the tool's to report.
+      const files = new Map<string, string | undefined>();
+      for (const named of simulated.reads?.(parsed) ?? []) {
+        files.set(named, await read(named).catch(() => undefined));
+      }
       const outcome = simulated.run({
         parsed,
         env,
         world: this.world,
         hook: this.#hookState(hook),
+        files,
         ...(file === undefined ? {} : { file }),
       });
       this.#record(tool, args, hook, 0, undefined, outcome.effect);
@@ -325,9 +352,12 @@ const BEFORE: Readonly<Record<string, StatusRecord>> = {
   remove: { status: 'maintenance', message: 'cleaning up prior to charm deletion' },
 };
 
+/** What a hook commits only when it succeeds: put back when it fails. */
 interface Committed {
   charmState: Record<string, string>;
   relations: Relation[];
+  ports: PortRecord[];
+  secrets: SecretRecord[];
 }
 
 function reply(exitCode: number, stdout: string, stderr: string): ToolReply {

@@ -25,6 +25,13 @@ import { runInHook } from '../scope.js';
 import { type ReconcileOptions, StatusBase, type StatusName, isStatus, reconcile } from '../index.js';
 import { type AddedTool, JujuModel, type RecordedCall, ended } from './model.js';
 import { type Metadata, actionParamsOf, checkEndpoint, configOf, readMetadata } from './metadata.js';
+import {
+  DECLARED_OPTIONS,
+  type Declared,
+  type SimulatedCredential,
+  declaredOf,
+  declaredWorld,
+} from './declared.js';
 import { ToolServer } from './server.js';
 import { SIMULATED_TOOLS, type SimulatedTool } from './tools/index.js';
 import { ToolExit } from './tools/tool.js';
@@ -83,10 +90,18 @@ export interface SimulatedRelation {
   localUnitData?: Record<string, string>;
   /** The data this application has set (its leader). */
   localAppData?: Record<string, string>;
+  /** The remote application's model, when it is in another one (`relation-model-get`). */
+  remoteModelUuid?: string;
 }
 
-/** Options of {@link HookToolsSimulator.create}: the world before the hook. */
-export interface SimulatorOptions {
+/**
+ * Options of {@link HookToolsSimulator.create}: the world before the hook. Besides those
+ * below: `ports` open (`opened-ports`), the `workloadVersion`, `networks` by binding
+ * (`network-get`; a binding not declared gets one address, 10.0.0.10), `secrets` owned or
+ * granted, `storage` attached, `resources` (name to file path, `resource-get`), and the cloud
+ * `credential` (`credential-get`; without one, the application is not trusted).
+ */
+export interface SimulatorOptions extends Declared {
   /** Whether the unit is the leader (default `false`, as in ops' testing tools). */
   leader?: boolean;
   /** The unit's name (default `'app/0'`). */
@@ -190,6 +205,12 @@ export interface HookRun {
    * charm wrote from it, or start the next test there with `HookToolsSimulator.create(run.after)`.
    */
   readonly after: SimulatorOptions;
+  /**
+   * What `juju-reboot` asked for: `'after-hook'` (the machine reboots once the hook has
+   * succeeded) or `'now'` (Juju stopped the hook, which keeps none of its changes and runs again
+   * after the reboot: `exitCode` is `null`).
+   */
+  readonly reboot?: 'after-hook' | 'now';
 }
 
 /** What one action did: its hook run, and what it told Juju of its result. */
@@ -231,6 +252,10 @@ const RELATION_OPTIONS = {
   remoteAppData: STRING_MAP,
   localUnitData: STRING_MAP,
   localAppData: STRING_MAP,
+  remoteModelUuid: rule<string>(
+    'a model UUID such as "9a0f3c1e-0000-4000-8000-000000000000"',
+    (v) => typeof v === 'string' && /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/.test(v),
+  ),
 };
 const relationsRule = rule<SimulatedRelation[]>(
   'an array of relations such as { endpoint: "database", remoteUnits: { "postgresql/0": {} } }',
@@ -255,6 +280,7 @@ const SIMULATOR_OPTIONS = {
   state: STRING_MAP,
   actionParams: rule<Record<string, unknown>>('an object of parameter values', isPlainObject),
   charmDir: rule<string>('the path of a charm folder', (v) => typeof v === 'string' && v !== ''),
+  ...DECLARED_OPTIONS,
 };
 const FAILURE_OPTIONS = {
   exitCode: rule<number>(
@@ -288,6 +314,8 @@ const RUN_OPTIONS = {
   ),
 };
 
+/** The simulated model's UUID (`JUJU_MODEL_UUID`). */
+const MODEL_UUID = '00000000-0000-4000-8000-000000000000';
 /** The default time a run may take; see {@link RunActionOptions.timeoutMs}. */
 const RUN_TIMEOUT_MS = 60_000;
 const HOOK_NAME = /^[a-z][a-z0-9-]*$/;
@@ -352,6 +380,10 @@ export class HookToolsSimulator {
   #cleaned = false;
   /** What the charm declares, once read; `undefined` while the simulator knows no charm. */
   #metadata: Metadata | undefined;
+  /** The cloud credential as declared, for `run.after` (the world holds Juju's JSON of it). */
+  readonly #credential: SimulatedCredential | undefined;
+  /** Ends a running hook's process now, by `JUJU_CONTEXT_ID` (`juju-reboot --now`). */
+  readonly #kills = new Map<string, (why: string) => void>();
 
   private constructor(
     root: string,
@@ -359,8 +391,10 @@ export class HookToolsSimulator {
     model: JujuModel,
     server: ToolServer,
     metadata: Metadata | undefined,
+    credential: SimulatedCredential | undefined,
   ) {
     this.#metadata = metadata;
+    this.#credential = credential;
     this.#root = root;
     this.dir = join(root, 'bin');
     // Not frozen: Node writes NODE_V8_COVERAGE into an env it is given when coverage is on.
@@ -405,6 +439,12 @@ export class HookToolsSimulator {
       }),
       charmState: { ...state },
       actionParams: cloned(actionParams, 'actionParams'),
+      ...declaredWorld(checked, metadata),
+      modelUuid: MODEL_UUID,
+      since: new Date()
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d{3}Z$/, 'Z'),
     };
     const model = new JujuModel(world);
     const root = await mkdtemp(join(tmpdir(), 'juju-hook-tools-'));
@@ -427,7 +467,7 @@ export class HookToolsSimulator {
         JUJU_AGENT_SOCKET_ADDRESS: `127.0.0.1:${String(server.port)}`,
         JUJU_AGENT_SOCKET_NETWORK: 'tcp',
         JUJU_UNIT_NAME: unitName,
-        JUJU_MODEL_UUID: '00000000-0000-4000-8000-000000000000',
+        JUJU_MODEL_UUID: MODEL_UUID,
         JUJU_MODEL_NAME: 'simulated',
         JUJU_API_ADDRESSES: '',
         JUJU_SLA: 'unsupported',
@@ -446,7 +486,7 @@ export class HookToolsSimulator {
         TERM: 'tmux-256color',
         PATH: [bin, process.env.PATH ?? ''].filter(Boolean).join(delimiter),
       };
-      return new HookToolsSimulator(root, env, model, server, metadata);
+      return new HookToolsSimulator(root, env, model, server, metadata, checked.credential);
     } catch (error) {
       await server?.close();
       await rm(root, { recursive: true, force: true });
@@ -487,6 +527,7 @@ export class HookToolsSimulator {
     if (endpoint !== undefined && this.#metadata !== undefined)
       checkEndpoint(this.#metadata, endpoint, `runHook() ${hook}`);
     const relationEnv = this.#relationEnv(hook, relation);
+    const storageEnv = this.#storageEnv(hook);
     const id = nextContext(hook);
     const departing =
       relationEnv.JUJU_DEPARTING_UNIT === undefined
@@ -509,6 +550,7 @@ export class HookToolsSimulator {
       timeoutMs,
       {
         ...relationEnv,
+        ...storageEnv,
         ...env,
         JUJU_DISPATCH_PATH: `hooks/${hook}`,
         JUJU_HOOK_NAME: hook,
@@ -763,8 +805,11 @@ export class HookToolsSimulator {
     if (this.#metadata !== undefined || typeof charm !== 'string') return;
     const metadata = await readMetadata(resolve(charm));
     if (metadata === undefined) return;
-    this.#model.world.config = configOf(metadata, this.#model.world.config);
-    for (const r of this.#model.world.relations) checkEndpoint(metadata, r.endpoint, 'the relations');
+    const world = this.#model.world;
+    world.config = configOf(metadata, world.config);
+    for (const r of world.relations) checkEndpoint(metadata, r.endpoint, 'the relations');
+    world.bindings = [...Object.keys(metadata.endpoints), ...metadata.extraBindings];
+    world.storageTypes = { ...metadata.storage };
     this.#metadata = metadata;
   }
 
@@ -777,7 +822,8 @@ export class HookToolsSimulator {
     extra: Record<string, string>,
   ): Promise<HookRun> {
     if (this.#cleaned) throw new Error(`${hook.hook} was not run: the simulator has been cleaned up`);
-    this.#model.begin(id, hook);
+    this.#model.begin(id, { ...hook, kill: (why) => this.#kills.get(id)?.(why) });
+    let held: HookState | undefined;
     let ran: { exitCode: number | null; stdout: string; stderr: string } = {
       exitCode: null,
       stdout: '',
@@ -789,7 +835,8 @@ export class HookToolsSimulator {
           ? await this.#dispatch(charm, id, extra, timeoutMs)
           : await this.#inProcess(charm, id, extra, timeoutMs);
     } finally {
-      this.#model.end(id, ran.exitCode);
+      held = this.#model.end(id, ran.exitCode);
+      this.#kills.delete(id);
     }
     const records = this.#records(id);
     const logs = logsOf(records);
@@ -806,6 +853,7 @@ export class HookToolsSimulator {
       applicationStatuses: statusesOf(records, true),
       logs,
       calls: callsOf(records),
+      ...(held?.reboot === undefined ? {} : { reboot: held.reboot }),
     };
   }
 
@@ -839,6 +887,7 @@ export class HookToolsSimulator {
         why ||= `${reason}\n`;
         killGroup(child);
       };
+      this.#kills.set(id, stop);
       const timer = setTimeout(() => {
         stop(`the hook did not end within ${String(timeoutMs)} ms, and was stopped (SIGKILL)`);
       }, timeoutMs);
@@ -868,14 +917,15 @@ export class HookToolsSimulator {
     const env = { ...this.env, JUJU_CONTEXT_ID: id, ...extra };
     const hook = new InProcessRun(this.#model, env);
     let timer: NodeJS.Timeout | undefined;
-    let stop: (() => void) | undefined;
+    let stop: ((why?: string) => void) | undefined;
     const ended = new Promise<string>((resolve) => {
       timer = setTimeout(() => {
         resolve(`the hook did not end within ${String(timeoutMs)} ms, and was ended`);
       }, timeoutMs);
-      stop = () => {
-        resolve(CLEANED_UP);
+      stop = (why = CLEANED_UP) => {
+        resolve(why);
       };
+      this.#kills.set(id, stop);
       this.#stops.add(stop);
     });
     const work = runInHook(hook, () => reconcile(charm.reconcile, charm.options ?? {}));
@@ -925,6 +975,26 @@ export class HookToolsSimulator {
       await symlink(join(source, name), join(dir, name));
     }
     return dir;
+  }
+
+  /**
+   * A storage hook's variables (HookVars: `JUJU_STORAGE_ID`, `_LOCATION`, `_KIND`), for the
+   * first instance of the hook's storage the unit has.
+   */
+  #storageEnv(hook: string): Record<string, string> {
+    const name = /^(.+)-storage-(?:attached|detaching)$/.exec(hook)?.[1];
+    if (name === undefined) return {};
+    const storage = this.#model.world.storage.find((s) => s.name === name);
+    if (storage === undefined) {
+      throw new TypeError(
+        `runHook() ${hook} is about storage ${name}, which the unit has none of: declare it in create({ storage })`,
+      );
+    }
+    return {
+      JUJU_STORAGE_ID: `${storage.name}/${String(storage.index)}`,
+      JUJU_STORAGE_LOCATION: storage.location,
+      JUJU_STORAGE_KIND: storage.kind,
+    };
   }
 
   #relationEnv(hook: string, relation: HookRelation | undefined): Record<string, string> {
@@ -986,6 +1056,7 @@ export class HookToolsSimulator {
           }),
       state: world.charmState,
       actionParams: world.actionParams,
+      ...declaredOf(world, this.#credential),
     };
   }
 
@@ -1193,6 +1264,7 @@ function normalize(relations: readonly SimulatedRelation[]): Relation[] {
       remoteAppData: { ...(r.remoteAppData ?? {}) },
       localUnitData: { ...(r.localUnitData ?? {}) },
       localAppData: { ...(r.localAppData ?? {}) },
+      ...(r.remoteModelUuid === undefined ? {} : { remoteModelUuid: r.remoteModelUuid }),
     };
   });
 }

@@ -24,6 +24,72 @@ export interface Relation {
   remoteAppData: Record<string, string>;
   localUnitData: Record<string, string>;
   localAppData: Record<string, string>;
+  /** The UUID of the remote application's model, when it is another model's (cross-model). */
+  remoteModelUuid?: string;
+}
+
+/**
+ * A port range the unit opened, on one endpoint (`''`: all of them), as Juju's
+ * `network.PortRange` holds it (`icmp` has no ports: -1 to -1).
+ *
+ * @internal
+ */
+export interface PortRecord {
+  endpoint: string;
+  protocol: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * A secret this unit owns (`owner`) or was granted (`owner: null`), with its revisions.
+ *
+ * @internal
+ */
+export interface SecretRecord {
+  /** The secret's id, 20 characters of Juju's xid alphabet. */
+  id: string;
+  owner: 'application' | 'unit' | null;
+  /** The owner's label, or for a granted secret the label this unit gave it. */
+  label?: string;
+  description?: string;
+  /** RFC 3339, UTC. */
+  expire?: string;
+  rotate?: string;
+  /** Content by revision number. */
+  revisions: Record<string, Record<string, string>>;
+  latest: number;
+  /** The revision this unit reads, once it read one (Juju tracks it per unit). */
+  tracked?: number;
+  /** Who was granted it: an application or a unit, on a relation. */
+  grants: { relation: number; target: string }[];
+}
+
+/**
+ * A storage instance attached to the unit, such as `data/0`.
+ *
+ * @internal
+ */
+export interface StorageRecord {
+  name: string;
+  index: number;
+  kind: string;
+  location: string;
+}
+
+/**
+ * What `network-get` answers for a binding.
+ *
+ * @internal
+ */
+export interface NetworkRecord {
+  bindAddresses: {
+    macAddress: string;
+    interfaceName: string;
+    addresses: { hostname: string; value: string; cidr: string }[];
+  }[];
+  ingressAddresses: string[];
+  egressSubnets: string[];
 }
 
 /**
@@ -44,6 +110,45 @@ export interface World {
   charmState: Record<string, string>;
   /** The parameters `runAction` gives an action when it is given none. */
   actionParams: Record<string, unknown>;
+  /** The port ranges the unit opened (`open-port`, `close-port`, `opened-ports`). */
+  ports: PortRecord[];
+  /** The workload version the unit reports (`application-version-set`); `''` until set. */
+  workloadVersion: string;
+  /** What `network-get` answers, by binding; a binding not here gets {@link defaultNetwork}. */
+  networks: Record<string, NetworkRecord>;
+  secrets: SecretRecord[];
+  storage: StorageRecord[];
+  /** The path `resource-get` answers, by resource name. */
+  resources: Record<string, string>;
+  /** What `credential-get` answers; `null` where the application is not trusted. */
+  credential: Record<string, unknown> | null;
+  modelUuid: string;
+  /** The charm's declared storage, where its metadata is known; else `null`. */
+  storageTypes: Record<string, { type: string; location?: string }> | null;
+  /** The charm's endpoints and extra bindings, where its metadata is known; else `null`. */
+  bindings: string[] | null;
+  /** When the world was made, for `goal-state`'s `since`. */
+  since: string;
+}
+
+/**
+ * The network every binding has unless `create({ networks })` declares its own: one address
+ * on one interface, as a unit on a machine with one NIC sees it.
+ *
+ * @internal
+ */
+export function defaultNetwork(): NetworkRecord {
+  return {
+    bindAddresses: [
+      {
+        macAddress: '00:16:3e:00:00:01',
+        interfaceName: 'eth0',
+        addresses: [{ hostname: '', value: '10.0.0.10', cidr: '10.0.0.0/24' }],
+      },
+    ],
+    ingressAddresses: ['10.0.0.10'],
+    egressSubnets: ['10.0.0.10/32'],
+  };
 }
 
 /**
@@ -62,6 +167,14 @@ export interface HookState {
   readonly broken?: number;
   /** The unit's status as the hook's first `status-get` found it: Juju answers the same after. */
   unitRead?: StatusRecord;
+  /** In a storage hook: the storage instance it is about (`JUJU_STORAGE_ID`). */
+  readonly storage?: string;
+  /** Storage `storage-add` asked for, by name: added when the hook commits. */
+  storageAdds?: Record<string, number>;
+  /** What `juju-reboot` asked for. */
+  reboot?: 'after-hook' | 'now';
+  /** Ends the hook's process now, as Juju does for `juju-reboot --now`. */
+  readonly kill?: (why: string) => void;
 }
 
 /**

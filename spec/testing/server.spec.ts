@@ -151,14 +151,14 @@ describe('HookToolsSimulator, its tool executables', function () {
   });
 
   it('refuse, in addTool(), a path that is not an executable file, and let failNext() fail an added tool', async () => {
-    const missing = await simulator.addTool('open-port', '/no/such/file').catch((e: unknown) => e);
+    const missing = await simulator.addTool('add-metric', '/no/such/file').catch((e: unknown) => e);
     expect(missing).to.be.instanceOf(TypeError);
     expect(String(missing)).to.match(/not an executable file/);
-    await simulator.addTool('open-port', {});
-    await simulator.failNext('open-port', { exitCode: 2, stderr: 'ERROR bad port' });
-    expect(await tool('open-port', '99999')).to.deep.include({ code: 2, stderr: 'ERROR bad port\n' });
-    expect((await tool('open-port', '80')).code).to.equal(0);
-    expect(String(await simulator.failNext('close-port').catch((e: unknown) => e))).to.match(
+    await simulator.addTool('add-metric', {});
+    await simulator.failNext('add-metric', { exitCode: 2, stderr: 'ERROR bad metric' });
+    expect(await tool('add-metric', 'x=-1')).to.deep.include({ code: 2, stderr: 'ERROR bad metric\n' });
+    expect((await tool('add-metric', 'x=1')).code).to.equal(0);
+    expect(String(await simulator.failNext('leader-get').catch((e: unknown) => e))).to.match(
       /or a tool added with addTool\(\)/,
     );
   });

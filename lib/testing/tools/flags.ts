@@ -27,6 +27,9 @@ export const FORMAT_FLAG: Readonly<Record<string, Flag>> = {
  * @internal
  */
 export function flagsOf(tool: Tool): Readonly<Record<string, Flag>> {
+  if (tool.format === 'yaml') {
+    return { format: { type: 'string', usage: 'Specify output format (json|yaml)' }, ...tool.flags };
+  }
   return tool.format === true ? { ...FORMAT_FLAG, ...tool.flags } : tool.flags;
 }
 

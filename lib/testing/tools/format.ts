@@ -4,15 +4,19 @@ import type { Parsed } from './tool.js';
 import { ToolExit } from './tool.js';
 
 const FORMATS = ['smart', 'json', 'yaml'];
+/** The tools that print only YAML (their default) or JSON, such as secret-get and goal-state. */
+const YAML_JSON = ['yaml', 'json'];
 
 /**
- * The `--format` asked for (default `smart`); an unknown one refused with exit 2.
+ * The `--format` asked for (default `smart`, or `yaml` for the tools that take only `yaml`
+ * and `json`); an unknown one refused with exit 2.
  *
  * @internal
  */
-export function formatOf(parsed: Parsed): string {
-  const value = parsed.flags.format ?? 'smart';
-  if (typeof value !== 'string' || !FORMATS.includes(value)) {
+export function formatOf(parsed: Parsed, only?: 'yaml'): string {
+  const accepted = only === 'yaml' ? YAML_JSON : FORMATS;
+  const value = parsed.flags.format ?? accepted[0] ?? 'smart';
+  if (typeof value !== 'string' || !accepted.includes(value)) {
     throw new ToolExit(
       2,
       `invalid value "${String(value)}" for flag --format: unknown format "${String(value)}"`,

@@ -3,6 +3,10 @@
 import { ACTION_TOOLS } from './actions.js';
 import { CONFIG_TOOLS } from './config.js';
 import { LOG_TOOLS } from './log.js';
+import { PORT_TOOLS } from './ports.js';
+import { SECRET_TOOLS } from './secrets.js';
+import { STORAGE_TOOLS } from './storage.js';
+import { UNIT_TOOLS } from './unit.js';
 import { RELATION_TOOLS } from './relations.js';
 import { STATE_TOOLS } from './state.js';
 import { STATUS_TOOLS } from './status.js';
@@ -19,6 +23,7 @@ export const SIMULATED_TOOLS = [
   'relation-list',
   'relation-get',
   'relation-set',
+  'relation-model-get',
   'state-get',
   'state-set',
   'state-delete',
@@ -26,6 +31,26 @@ export const SIMULATED_TOOLS = [
   'action-set',
   'action-log',
   'action-fail',
+  'open-port',
+  'close-port',
+  'opened-ports',
+  'application-version-set',
+  'network-get',
+  'goal-state',
+  'credential-get',
+  'resource-get',
+  'juju-reboot',
+  'secret-add',
+  'secret-get',
+  'secret-set',
+  'secret-remove',
+  'secret-grant',
+  'secret-revoke',
+  'secret-ids',
+  'secret-info-get',
+  'storage-get',
+  'storage-list',
+  'storage-add',
 ] as const;
 
 /** A hook tool the simulator provides. */
@@ -38,6 +63,10 @@ const ALL = {
   ...RELATION_TOOLS,
   ...STATE_TOOLS,
   ...ACTION_TOOLS,
+  ...PORT_TOOLS,
+  ...UNIT_TOOLS,
+  ...SECRET_TOOLS,
+  ...STORAGE_TOOLS,
 };
 
 /**

@@ -15,8 +15,12 @@ const RELATION_FLAGS: Readonly<Record<string, Flag>> = {
   app: { type: 'boolean', usage: 'Get the relation data for the overall application, not just a unit' },
 };
 
-/** The relation named by `-r` (`database:7` or `7`), or the hook's own (`JUJU_RELATION_ID`). */
-function relationOf({ parsed, env, world }: Call): Relation {
+/**
+ * The relation named by `-r` (`database:7` or `7`), or the hook's own (`JUJU_RELATION_ID`).
+ *
+ * @internal
+ */
+export function relationOf({ parsed, env, world }: Call): Relation {
   const given = parsed.flags.relation;
   const value = typeof given === 'string' ? given : env.JUJU_RELATION_ID;
   if (value === undefined || value === '') throw new ToolExit(2, 'no relation id specified');
@@ -136,6 +140,21 @@ export const RELATION_TOOLS = {
       return typeof format === 'string' && format !== ''
         ? { stderr: '--format flag deprecated for command "relation-set"' }
         : {};
+    },
+  },
+
+  'relation-model-get': {
+    usage: 'relation-model-get [options]',
+    purpose: 'Get details about the model hosing a related application.',
+    format: true,
+    flags: { relation: { type: 'string', short: 'r', usage: 'Specify a relation by id' } },
+    run(call) {
+      // relation-model-get.go: the relation's remote model (its UUID), -r outside a relation hook.
+      const format = formatOf(call.parsed);
+      const relation = relationOf(call);
+      checkEmpty(call.parsed.args);
+      const uuid = relation.remoteModelUuid ?? call.world.modelUuid;
+      return { stdout: render({ uuid }, format) };
     },
   },
 } satisfies Record<string, Tool>;

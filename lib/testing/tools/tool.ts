@@ -40,6 +40,8 @@ export const HOOK_VARIABLES = [
   'JUJU_REMOTE_UNIT',
   'JUJU_REMOTE_APP',
   'JUJU_DEPARTING_UNIT',
+  'JUJU_STORAGE_ID',
+  'JUJU_MODEL_UUID',
 ] as const;
 
 /**
@@ -55,6 +57,11 @@ export interface Call {
   readonly hook: HookState;
   /** What `--file` named, read, for the tools that take one. */
   readonly file?: string;
+  /**
+   * The files a tool asked for with {@link Tool.reads}, read where the call was made, by path;
+   * `undefined` for one that could not be read.
+   */
+  readonly files: ReadonlyMap<string, string | undefined>;
 }
 
 /**
@@ -68,6 +75,7 @@ export interface Effect {
   readonly actionResults?: [string[], string][];
   readonly actionFailed?: string;
   readonly actionLog?: string;
+  readonly reboot?: 'after-hook' | 'now';
 }
 
 /**
@@ -91,8 +99,10 @@ export interface Tool {
   readonly usage: string;
   readonly purpose: string;
   readonly flags: Readonly<Record<string, Flag>>;
-  /** Whether it takes `--format` (smart, json, yaml). */
-  readonly format?: boolean;
+  /** Whether it takes `--format`: smart (its default), json, yaml; or only yaml (its default) and json. */
+  readonly format?: true | 'yaml';
+  /** The files (paths as given) the call names beyond `--file`, to read before it runs. */
+  reads?(parsed: Parsed): string[];
   /** Does its work; throws {@link ToolExit} to fail as Juju's does. */
   run(call: Call): Outcome;
 }

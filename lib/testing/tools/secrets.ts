@@ -1,0 +1,488 @@
+// secret-add, secret-get, secret-set, secret-remove, secret-grant, secret-revoke, secret-ids
+// and secret-info-get, after juju/juju internal/worker/uniter/runner/jujuc/secret-*.go, the
+// content rules of core/secrets/createsecret.go (CreateSecretData, ReadSecretData,
+// encodeBase64), the id of core/secrets/secret.go (ParseURI), the rotate policies of
+// core/secrets/rotate.go, and the hook context's secret calls in
+// internal/worker/uniter/runner/context/context.go (CreateSecret, GetSecret, UpdateSecret,
+// RemoveSecret, GrantSecret, RevokeSecret, SecretMetadata).
+
+import { randomBytes } from 'node:crypto';
+
+import { parseDocument } from 'yaml';
+
+import { formatOf, render } from './format.js';
+import { relationOf } from './relations.js';
+import { type Call, type Flag, type Parsed, type Tool, ToolExit, checkEmpty } from './tool.js';
+import type { SecretRecord, World } from '../world.js';
+
+/** core/secrets: a content key. */
+const KEY = /^[a-z](?:-?[a-z0-9]){2,}$/;
+/** core/secrets: the 20-character xid of a secret, in Go's base32 "hex" alphabet. */
+const ID = /^[0-9a-v]{20}$/;
+const UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
+const ROTATE = ['never', 'hourly', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly'];
+const MAX_BYTES = 1000 * 1000;
+const UNIT = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*\/\d+$/;
+const APPLICATION = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
+
+/**
+ * The secret id of `secret:<id>`, `secret://<uuid>/<id>` or `<id>` (ParseURI); exit 2 as an
+ * Init error otherwise.
+ *
+ * @internal
+ */
+export function secretIdOf(given: string): string {
+  let rest = given;
+  if (rest.startsWith('secret://')) {
+    const [uuid, id, ...more] = rest.slice('secret://'.length).split('/');
+    if (uuid === undefined || !UUID.test(uuid) || more.length > 0) {
+      throw new ToolExit(2, `secret URI "${given}" not valid`);
+    }
+    rest = id ?? '';
+  } else if (rest.startsWith('secret:')) {
+    rest = rest.slice('secret:'.length);
+  } else if (/^[a-z][a-z0-9+.-]*:/.test(rest)) {
+    throw new ToolExit(2, `secret URI scheme "${rest.slice(0, rest.indexOf(':'))}" not valid`);
+  }
+  if (!ID.test(rest)) throw new ToolExit(2, `secret URI "${given}" not valid`);
+  return rest;
+}
+
+/** A new secret id, as Juju's controller hands out (an xid). */
+function newId(): string {
+  const alphabet = '0123456789abcdefghijklmnopqrstuv';
+  return [...randomBytes(20)].map((b) => alphabet[b % 32] ?? '0').join('');
+}
+
+const UPSERT_FLAGS: Readonly<Record<string, Flag>> = {
+  expire: { type: 'string', usage: 'either a duration or time when the secret should expire' },
+  rotate: { type: 'string', usage: 'the secret rotation policy' },
+  description: { type: 'string', usage: 'the secret description' },
+  label: { type: 'string', usage: 'a label used to identify the secret in hooks' },
+  file: { type: 'string', usage: 'a YAML file containing secret key values' },
+  owner: { type: 'string', usage: 'the owner of the secret, either the application or unit' },
+};
+
+/** The `key#file=<path>` files a secret-add or secret-set names, to read before it runs. */
+function contentFiles(parsed: Parsed): string[] {
+  return parsed.args.flatMap((arg) => {
+    const at = arg.replace(/=+$/, '').indexOf('=');
+    return at > 0 && arg.slice(0, at).endsWith('#file') ? [arg.slice(at + 1)] : [];
+  });
+}
+
+/** A Go duration (`time.ParseDuration`), in milliseconds; `undefined` when it is not one. */
+function duration(text: string): number | undefined {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 3.6e6 };
+  const match = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.exec(text);
+  if (match === null) return text === '0' ? 0 : undefined;
+  let total = 0;
+  for (const [, number = '', unit = ''] of text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) {
+    total += Number(number) * (units[unit] ?? 0);
+  }
+  return match[1] === '-' ? -total : total;
+}
+
+interface Upsert {
+  content: Record<string, string>;
+  label?: string;
+  description?: string;
+  expire?: string;
+  rotate?: string;
+  owner: 'application' | 'unit';
+}
+
+/** secretUpsertCommand `Init`: the flags, then the content of the arguments and `--file`. */
+function upsertOf({ parsed, files, file }: Call, args: readonly string[]): Upsert {
+  const flag = (name: string): string | undefined => {
+    const value = parsed.flags[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const out: Upsert = { content: {}, owner: 'application' };
+  const expire = flag('expire');
+  if (expire !== undefined) {
+    let at = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?$/.test(expire)
+      ? Date.parse(/(?:Z|[+-]\d\d:\d\d)$/.test(expire) ? expire : `${expire}Z`)
+      : Number.NaN;
+    if (Number.isNaN(at)) {
+      const ms = duration(expire);
+      if (ms === undefined) throw new ToolExit(2, `expire time or duration "${expire}" not valid`);
+      if (ms <= 0) throw new ToolExit(2, `negative expire duration "${expire}" not valid`);
+      at = Date.now() + ms;
+    }
+    out.expire = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  const rotate = flag('rotate');
+  if (rotate !== undefined && !ROTATE.includes(rotate)) {
+    throw new ToolExit(2, `rotate policy "${rotate}" not valid`);
+  }
+  if (rotate !== undefined) out.rotate = rotate;
+  const owner = typeof parsed.flags.owner === 'string' ? parsed.flags.owner : 'application';
+  if (owner !== 'application' && owner !== 'unit') throw new ToolExit(2, `secret owner "${owner}" not valid`);
+  out.owner = owner;
+  const description = flag('description');
+  if (description !== undefined) out.description = description;
+  const label = flag('label');
+  if (label !== undefined) out.label = label;
+  // CreateSecretData: key=value (trailing "=" of base64 padding kept in the value),
+  // key#file=<path> read from that file, key#base64=<already encoded>.
+  const raw: [string, string, boolean][] = [];
+  for (const arg of args) {
+    const at = arg.replace(/=+$/, '').indexOf('=');
+    if (at < 1) throw new ToolExit(2, `key value "${arg}" not valid`);
+    let key = arg.slice(0, at);
+    let value = arg.slice(at + 1);
+    if (key.endsWith('#file')) {
+      key = key.slice(0, -'#file'.length);
+      const read = files.get(value);
+      if (read === undefined) {
+        throw new ToolExit(
+          2,
+          `reading content for secret key "${key}": open ${value}: no such file or directory`,
+        );
+      }
+      if (Buffer.byteLength(read) > MAX_BYTES) {
+        throw new ToolExit(
+          2,
+          `secret content in file "${value}" too large: ${String(Buffer.byteLength(read))} bytes`,
+        );
+      }
+      value = read;
+    }
+    raw.push([key, value, false]);
+  }
+  if (file !== undefined) {
+    // ReadSecretData: JSON, else YAML, a mapping of keys to values.
+    const document = parseDocument(file);
+    const data: unknown = document.errors.length > 0 ? undefined : document.toJS();
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new ToolExit(2, 'yaml: unmarshal errors: cannot unmarshal into map[string]string');
+    }
+    for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+      raw.push([key, typeof value === 'string' ? value : JSON.stringify(value), false]);
+    }
+  }
+  let total = 0;
+  for (const [given, value] of raw) {
+    const encoded = given.endsWith('#base64');
+    const key = encoded ? given.slice(0, -'#base64'.length) : given;
+    if (!KEY.test(key)) throw new ToolExit(2, `key "${key}" not valid`);
+    const base64 = encoded ? value : Buffer.from(value).toString('base64');
+    if (base64.length > MAX_BYTES) {
+      throw new ToolExit(
+        2,
+        `base64 encoded secret content for key "${key}" too large: ${String(base64.length)} bytes`,
+      );
+    }
+    total += base64.length;
+    out.content[key] = encoded ? Buffer.from(value, 'base64').toString() : value;
+  }
+  if (total > MAX_BYTES) {
+    throw new ToolExit(2, `base64 encoded secret content too large: ${String(total)} bytes`);
+  }
+  return out;
+}
+
+/** Whether this unit may manage `secret`: its owner (an application's secret: its leader). */
+function manage(world: World, secret: SecretRecord): void {
+  if (secret.owner === null) throw new ToolExit(1, 'permission denied');
+  if (secret.owner === 'application' && !world.leader) throw new ToolExit(1, 'this unit is not the leader');
+}
+
+/** The secret a call names by id, or by label (the owner's, or this unit's for a granted one). */
+function find(world: World, id: string | undefined, label: string | undefined): SecretRecord {
+  const found =
+    id !== undefined ? world.secrets.find((s) => s.id === id) : world.secrets.find((s) => s.label === label);
+  if (found === undefined) throw new ToolExit(1, `secret "${id ?? label ?? ''}" not found`);
+  return found;
+}
+
+/** The owned secrets, as SecretMetadata lists them (what secret-ids and secret-info-get see). */
+function owned(world: World): SecretRecord[] {
+  return world.secrets.filter((s) => s.owner !== null);
+}
+
+function labelFlag(parsed: Parsed): string | undefined {
+  const label = parsed.flags.label;
+  return typeof label === 'string' && label !== '' ? label : undefined;
+}
+
+/** @internal */
+export const SECRET_TOOLS = {
+  'secret-add': {
+    usage: 'secret-add [options] [key[#base64|#file]=value...]',
+    purpose: 'Add a new secret.',
+    flags: UPSERT_FLAGS,
+    reads: contentFiles,
+    run(call) {
+      const { parsed, world, file } = call;
+      if (parsed.args.length === 0 && file === undefined) {
+        throw new ToolExit(2, 'missing secret value or filename');
+      }
+      const upsert = upsertOf(call, parsed.args);
+      if (upsert.owner === 'application' && !world.leader)
+        throw new ToolExit(1, 'this unit is not the leader');
+      if (Object.keys(upsert.content).length === 0) throw new ToolExit(1, 'empty secret value not valid');
+      if (upsert.label !== undefined && owned(world).some((s) => s.label === upsert.label)) {
+        throw new ToolExit(1, `secret with label "${upsert.label}" already exists`);
+      }
+      const id = newId();
+      const { content, owner, ...meta } = upsert;
+      // The owner reads its own new secret at revision 1 (getPendingSecretValue).
+      world.secrets.push({
+        id,
+        owner,
+        ...meta,
+        revisions: { '1': content },
+        latest: 1,
+        tracked: 1,
+        grants: [],
+      });
+      return { stdout: `secret:${id}\n` };
+    },
+  },
+
+  'secret-get': {
+    usage: 'secret-get [options] <ID> [key[#base64]]',
+    purpose: 'Get the content of a secret.',
+    format: 'yaml',
+    flags: {
+      label: { type: 'string', usage: 'a label used to identify the secret in hooks' },
+      peek: { type: 'boolean', usage: 'get the latest revision just this time' },
+      refresh: {
+        type: 'boolean',
+        usage: 'get the latest revision and also get this same revision for subsequent calls',
+      },
+    },
+    run({ parsed, world }) {
+      const format = formatOf(parsed, 'yaml');
+      const [given, key, ...extra] = parsed.args;
+      const id = given === undefined ? undefined : secretIdOf(given);
+      const label = labelFlag(parsed);
+      if (id === undefined && label === undefined)
+        throw new ToolExit(2, 'require either a secret URI or label');
+      const peek = parsed.flags.peek === true;
+      const refresh = parsed.flags.refresh === true;
+      if (peek && refresh) throw new ToolExit(2, 'specify one of --peek or --refresh but not both');
+      checkEmpty(extra);
+      const secret = find(world, id, id === undefined ? label : undefined);
+      // Given both, the id finds it and the label is set (the owner's label, or this unit's
+      // own label for a granted secret).
+      if (id !== undefined && label !== undefined) secret.label = label;
+      // The first read tracks the latest revision; later reads answer the tracked one unless
+      // --refresh (track the latest) or --peek (read it once). Owners track theirs the same
+      // way (since Juju 3.3.1, LP#2037120).
+      if (secret.tracked === undefined || refresh) secret.tracked = secret.latest;
+      const revision = peek ? secret.latest : secret.tracked;
+      const content = secret.revisions[String(revision)] ?? {};
+      if (key === undefined || key === '') return { stdout: render(content, format) };
+      const encoded = key.endsWith('#base64');
+      const name = encoded ? key.slice(0, -'#base64'.length) : key;
+      const value = Object.hasOwn(content, name) ? content[name] : undefined;
+      if (value === undefined) throw new ToolExit(1, `secret key "${name}" not found`);
+      return { stdout: render(encoded ? Buffer.from(value).toString('base64') : value, format) };
+    },
+  },
+
+  'secret-set': {
+    usage: 'secret-set [options] <ID> [key[#base64|#file]=value...]',
+    purpose: 'Update an existing secret.',
+    flags: UPSERT_FLAGS,
+    reads: (parsed) => contentFiles({ ...parsed, args: parsed.args.slice(1) }),
+    run(call) {
+      const { parsed, world } = call;
+      const [given, ...args] = parsed.args;
+      if (given === undefined) throw new ToolExit(2, 'missing secret URI');
+      const id = secretIdOf(given);
+      const upsert = upsertOf(call, args);
+      const secret = find(world, id, undefined);
+      manage(world, secret);
+      if (upsert.label !== undefined && owned(world).some((s) => s !== secret && s.label === upsert.label)) {
+        throw new ToolExit(1, `secret with label "${upsert.label}" already exists`);
+      }
+      if (upsert.label !== undefined) secret.label = upsert.label;
+      if (upsert.description !== undefined) secret.description = upsert.description;
+      if (upsert.expire !== undefined) secret.expire = upsert.expire;
+      if (upsert.rotate !== undefined) secret.rotate = upsert.rotate;
+      // UpdateSecret: new content makes a new revision, unless it equals the latest (the
+      // checksum is the same: no revision, LP#2069238).
+      const latest = secret.revisions[String(secret.latest)] ?? {};
+      const changed =
+        Object.keys(upsert.content).length > 0 &&
+        JSON.stringify(Object.entries(upsert.content).sort()) !==
+          JSON.stringify(Object.entries(latest).sort());
+      if (changed) {
+        secret.latest += 1;
+        secret.revisions[String(secret.latest)] = upsert.content;
+      }
+      return {};
+    },
+  },
+
+  'secret-remove': {
+    usage: 'secret-remove [options] <ID>',
+    purpose: 'Remove an existing secret.',
+    flags: { revision: { type: 'string', usage: 'remove the specified revision' } },
+    run({ parsed, world }) {
+      const [given, ...extra] = parsed.args;
+      if (given === undefined) throw new ToolExit(2, 'missing secret URI');
+      const id = secretIdOf(given);
+      checkEmpty(extra);
+      const flag = parsed.flags.revision;
+      if (typeof flag === 'string' && !/^[+-]?\d+$/.test(flag)) {
+        throw new ToolExit(2, `invalid value "${flag}" for flag --revision: parse error`);
+      }
+      const revision = typeof flag === 'string' ? Number(flag) : 0;
+      const secret = find(world, id, undefined);
+      manage(world, secret);
+      // A revision of 0 or less removes the whole secret (secret-remove.go, Run).
+      if (revision > 0) {
+        if (!Object.hasOwn(secret.revisions, String(revision))) {
+          throw new ToolExit(1, `secret revision ${String(revision)} not found`);
+        }
+        Reflect.deleteProperty(secret.revisions, String(revision));
+        return {};
+      }
+      world.secrets = world.secrets.filter((s) => s !== secret);
+      return {};
+    },
+  },
+
+  'secret-grant': {
+    usage: 'secret-grant [options] <ID>',
+    purpose: 'Grant access to a secret.',
+    flags: {
+      unit: { type: 'string', usage: 'the unit to grant access' },
+      relation: { type: 'string', short: 'r', usage: 'the relation with which to associate the grant' },
+    },
+    run(call) {
+      const { parsed, world } = call;
+      const [given, ...extra] = parsed.args;
+      if (given === undefined) throw new ToolExit(2, 'missing secret URI');
+      const id = secretIdOf(given);
+      if (typeof parsed.flags.relation !== 'string') throw new ToolExit(2, 'no relation id specified');
+      const relation = relationOf(call);
+      const unit =
+        typeof parsed.flags.unit === 'string' && parsed.flags.unit !== '' ? parsed.flags.unit : undefined;
+      if (unit !== undefined && !UNIT.test(unit)) throw new ToolExit(2, `unit "${unit}" not valid`);
+      if (unit !== undefined && unit.split('/')[0] !== relation.remoteApp) {
+        throw new ToolExit(
+          2,
+          `cannot specify unit "${unit}" in relation to application "${relation.remoteApp}"`,
+        );
+      }
+      checkEmpty(extra);
+      const secret = owned(world).find((s) => s.id === id);
+      if (secret === undefined) throw new ToolExit(1, `secret "${id}" not found`);
+      manage(world, secret);
+      const target = unit ?? relation.remoteApp;
+      const existing = secret.grants.filter((g) => g.relation === relation.id);
+      // GrantSecret: the same grant, or one for the whole application, makes this a no-op;
+      // the application cannot be granted over grants to some of its units.
+      if (existing.some((g) => g.target === target || !g.target.includes('/'))) return {};
+      if (unit === undefined && existing.length > 0) {
+        throw new ToolExit(
+          1,
+          'any unit level grants need to be revoked before granting access to the corresponding application',
+        );
+      }
+      secret.grants.push({ relation: relation.id, target });
+      return {};
+    },
+  },
+
+  'secret-revoke': {
+    usage: 'secret-revoke [options] <ID>',
+    purpose: 'Revoke access to a secret.',
+    flags: {
+      app: { type: 'string', usage: 'the application to revoke access' },
+      application: { type: 'string', usage: '' },
+      unit: { type: 'string', usage: 'the unit to revoke access' },
+      relation: { type: 'string', short: 'r', usage: 'the relation for which to revoke the grant' },
+    },
+    run(call) {
+      const { parsed, world } = call;
+      const [given, ...extra] = parsed.args;
+      if (given === undefined) throw new ToolExit(2, 'missing secret URI');
+      const id = secretIdOf(given);
+      const text = (name: string): string | undefined => {
+        const v = parsed.flags[name];
+        return typeof v === 'string' && v !== '' ? v : undefined;
+      };
+      let app = text('application') ?? text('app');
+      const unit = text('unit');
+      if (app !== undefined && !APPLICATION.test(app))
+        throw new ToolExit(2, `application "${app}" not valid`);
+      if (unit !== undefined && !UNIT.test(unit)) throw new ToolExit(2, `unit "${unit}" not valid`);
+      if (app !== undefined && unit !== undefined)
+        throw new ToolExit(2, 'specify only one of application or unit');
+      if (typeof parsed.flags.relation === 'string') {
+        const relation = relationOf(call);
+        if (app !== undefined) throw new ToolExit(2, 'do not specify both relation and app');
+        app = relation.remoteApp;
+      }
+      if (app === undefined && unit === undefined)
+        throw new ToolExit(2, 'missing relation or application or unit');
+      checkEmpty(extra);
+      const secret = world.secrets.find((s) => s.id === id);
+      if (secret === undefined) throw new ToolExit(1, `secret "${id}" not found`);
+      manage(world, secret);
+      const target = unit ?? app;
+      secret.grants = secret.grants.filter((g) => g.target !== target);
+      return {};
+    },
+  },
+
+  'secret-ids': {
+    usage: 'secret-ids [options]',
+    purpose: 'Print secret IDs.',
+    format: 'yaml',
+    flags: {},
+    run({ parsed, world }) {
+      const format = formatOf(parsed, 'yaml');
+      checkEmpty(parsed.args);
+      return {
+        stdout: render(
+          owned(world)
+            .map((s) => s.id)
+            .sort(),
+          format,
+        ),
+      };
+    },
+  },
+
+  'secret-info-get': {
+    usage: 'secret-info-get [options] <ID>',
+    purpose: "Get a secret's metadata info.",
+    format: 'yaml',
+    flags: { label: { type: 'string', usage: 'a label used to identify the secret' } },
+    run({ parsed, world }) {
+      const format = formatOf(parsed, 'yaml');
+      const [given, ...extra] = parsed.args;
+      const id = given === undefined ? undefined : secretIdOf(given);
+      const label = labelFlag(parsed);
+      if (id === undefined && label === undefined)
+        throw new ToolExit(2, 'require either a secret URI or label');
+      if (id !== undefined && label !== undefined) {
+        throw new ToolExit(2, 'specify either a secret URI or label but not both');
+      }
+      checkEmpty(extra);
+      // Only the secrets this unit owns have metadata it may read (SecretMetadata).
+      const secret = owned(world).find((s) => (id !== undefined ? s.id === id : s.label === label));
+      if (secret === undefined) throw new ToolExit(1, `secret "${id ?? label ?? ''}" not found`);
+      const owner = secret.owner === 'unit' ? 'unit' : 'application';
+      const info: Record<string, unknown> = { revision: secret.latest, label: secret.label ?? '', owner };
+      if (secret.description !== undefined) info.description = secret.description;
+      if (secret.rotate !== undefined) info.rotation = secret.rotate;
+      if (secret.expire !== undefined) info.expiry = secret.expire;
+      const access = secret.grants.map((g) => ({
+        target: g.target.includes('/') ? `unit-${g.target.replace('/', '-')}` : `application-${g.target}`,
+        scope: `relation-${String(g.relation)}`,
+        role: 'view',
+      }));
+      if (access.length > 0) info.access = access;
+      return { stdout: render({ [secret.id]: info }, format) };
+    },
+  },
+} satisfies Record<string, Tool>;
