@@ -121,7 +121,8 @@ export class JujuModel {
       ports: this.world.ports,
       secrets: this.world.secrets,
     });
-    this.#hooks.set(id, { ...hook, committed });
+    const committedRevisions = Object.fromEntries(this.world.secrets.map((s) => [s.id, s.latest]));
+    this.#hooks.set(id, { ...hook, committed, committedRevisions });
     // Juju's own statuses before a hook (internal/worker/uniter/operation/runhook.go,
     // beforeHook): install, unless the charm ever set one; stop; remove.
     const before = BEFORE[hook.hook];

@@ -169,6 +169,11 @@ export interface HookState {
   unitRead?: StatusRecord;
   /** In a storage hook: the storage instance it is about (`JUJU_STORAGE_ID`). */
   readonly storage?: string;
+  /**
+   * Each secret's latest revision when the hook began: what a first read answers, as this
+   * hook's own new revisions are Juju's only once it commits.
+   */
+  committedRevisions?: Readonly<Record<string, number>>;
   /** Storage `storage-add` asked for, by name: added when the hook commits. */
   storageAdds?: Record<string, number>;
   /** What `juju-reboot` asked for. */

@@ -71,9 +71,13 @@ function yaml(value: unknown, indent = ''): string {
 
 function scalar(value: unknown): string {
   if (typeof value !== 'string') return String(value);
+  // Plain where YAML reads it back as this same string: no indicator first, no ": " or " #",
+  // no white space at the ends, and nothing YAML would read as a boolean, null or number.
   const plain =
-    /^[A-Za-z_/][\w ./-]*$/.test(value) &&
+    value !== '' &&
+    !/^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(value) &&
+    !/[\n\t]|: | #|:$|\s$/.test(value) &&
     !/^(true|false|yes|no|on|off|null|y|n|~)$/i.test(value) &&
-    !value.endsWith(' ');
+    !/^[-+]?(\.\d+|\d[\d_]*(\.\d*)?)([eE][-+]?\d+)?$|^0[xo][\da-f]+$|^\.(inf|nan)$/i.test(value);
   return plain ? value : JSON.stringify(value);
 }

@@ -254,7 +254,7 @@ export const SECRET_TOOLS = {
         usage: 'get the latest revision and also get this same revision for subsequent calls',
       },
     },
-    run({ parsed, world }) {
+    run({ parsed, world, hook }) {
       const format = formatOf(parsed, 'yaml');
       const [given, key, ...extra] = parsed.args;
       const id = given === undefined ? undefined : secretIdOf(given);
@@ -269,10 +269,12 @@ export const SECRET_TOOLS = {
       // Given both, the id finds it and the label is set (the owner's label, or this unit's
       // own label for a granted secret).
       if (id !== undefined && label !== undefined) secret.label = label;
-      // The first read tracks the latest revision; later reads answer the tracked one unless
-      // --refresh (track the latest) or --peek (read it once). Owners track theirs the same
-      // way (since Juju 3.3.1, LP#2037120).
-      if (secret.tracked === undefined || refresh) secret.tracked = secret.latest;
+      // The first read tracks the latest revision Juju holds (one this hook made is Juju's only
+      // once it commits; a secret this hook added reads its first); later reads answer the
+      // tracked one unless --refresh (track the latest, this hook's included) or --peek (read it
+      // once). Owners track theirs the same way (since Juju 3.3.1, LP#2037120).
+      if (refresh) secret.tracked = secret.latest;
+      secret.tracked ??= hook.committedRevisions?.[secret.id] ?? secret.latest;
       const revision = peek ? secret.latest : secret.tracked;
       const content = secret.revisions[String(revision)] ?? {};
       if (key === undefined || key === '') return { stdout: render(content, format) };

@@ -1,0 +1,111 @@
+// Hook tools run both ways against one simulator's model: inside a hook run in the test's
+// process (answered by the model, no process started), and through the tool executables on
+// the simulator's PATH; the same calls must give the same answers.
+import { HookToolError, runHookTool } from '../../lib/index.js';
+import type { HookRun, HookToolsSimulator } from '../../lib/testing/index.js';
+
+/** What one tool call ended with, the same shape both ways. */
+export interface Ended {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function ended(call: Promise<string>): Promise<Ended> {
+  try {
+    return { code: 0, stdout: await call, stderr: '' };
+  } catch (error) {
+    if (!(error instanceof HookToolError)) throw error;
+    return { code: error.exitCode ?? -1, stdout: '', stderr: error.stderr };
+  }
+}
+
+/** Runs each `[tool, ...args]` in order, in one hook run in the test's process. */
+export async function inProcess(
+  simulator: HookToolsSimulator,
+  calls: readonly (readonly string[])[],
+  hook = 'config-changed',
+): Promise<{ results: Ended[]; run: HookRun }> {
+  const results: Ended[] = [];
+  const run = await simulator.runHook(
+    {
+      reconcile: async () => {
+        for (const [tool = '', ...args] of calls) results.push(await ended(runHookTool(tool, args)));
+      },
+      options: { log: false },
+    },
+    hook,
+  );
+  return { results, run };
+}
+
+/** Runs each `[tool, ...args]` in order, through the tool executables (the simulator's env). */
+export async function throughExecutables(
+  simulator: HookToolsSimulator,
+  calls: readonly (readonly string[])[],
+): Promise<Ended[]> {
+  const results: Ended[] = [];
+  for (const [tool = '', ...args] of calls) {
+    results.push(await ended(runHookTool(tool, args, { env: { ...simulator.env } })));
+  }
+  return results;
+}
+
+/** Runs `body` as a charm's hook in the test's process; its value, or what it threw. */
+export async function inHook<T>(
+  simulator: HookToolsSimulator,
+  body: () => Promise<T>,
+  hook = 'config-changed',
+): Promise<{ value?: T; error?: unknown; run: HookRun }> {
+  const out: { value?: T; error?: unknown } = {};
+  const run = await simulator.runHook(
+    {
+      reconcile: async () => {
+        try {
+          out.value = await body();
+        } catch (error) {
+          out.error = error;
+        }
+      },
+      options: { log: false },
+    },
+    hook,
+  );
+  return { ...out, run };
+}
+
+/** The shell charm's folder: `SCRIPT` in its env runs those commands through dispatch. */
+export const SHELL_CHARM = new URL('./shell-charm', import.meta.url).pathname;
+
+const quoted = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * Runs each `[tool, ...args]` in order inside one hook run through the shell charm's
+ * `dispatch` (a new process; the tool executables on its PATH), each call's exit code, stdout
+ * and stderr reported back whole.
+ */
+export async function throughDispatch(
+  simulator: HookToolsSimulator,
+  calls: readonly (readonly string[])[],
+  hook = 'config-changed',
+): Promise<{ results: Ended[]; run: HookRun }> {
+  const script = [
+    'set +e',
+    'd=$(mktemp -d)',
+    ...calls.map(
+      (call) =>
+        `${call.map(quoted).join(' ')} >"$d/o" 2>"$d/e"; echo "$? $(base64 -w0 <"$d/o") $(base64 -w0 <"$d/e")"`,
+    ),
+    'rm -r "$d"',
+  ].join('\n');
+  const run = await simulator.runHook(SHELL_CHARM, hook, { env: { SCRIPT: script } });
+  const decode = (text = ''): string => Buffer.from(text, 'base64').toString();
+  const results = run.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [code = '', out, err] = line.split(' ');
+      return { code: Number(code), stdout: decode(out), stderr: decode(err) };
+    });
+  return { results, run };
+}
