@@ -307,7 +307,7 @@ describe('HookToolsSimulator, faithful to Juju', function () {
       stderr: 'ERROR invalid value "maybe" for flag --application: parse error\n',
     });
     expect((await tool(simulator, 'config-get', '--all=1', '--format=json')).stdout).to.equal(
-      '{"port":8080,"debug":true,"name":null}\n',
+      '{"debug":true,"name":null,"port":8080}\n',
     );
   });
 

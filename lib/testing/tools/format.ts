@@ -32,7 +32,7 @@ export function formatOf(parsed: Parsed, only?: 'yaml'): string {
  * @internal
  */
 export function render(value: unknown, format: string): string {
-  if (format === 'json') return `${JSON.stringify(value ?? null)}\n`;
+  if (format === 'json') return `${JSON.stringify(value ?? null, sortMaps)}\n`;
   if (format === 'yaml') return value === null || value === undefined ? '' : yaml(value);
   if (value === null || value === undefined) return '';
   if (typeof value === 'boolean') return value ? 'True\n' : 'False\n';
@@ -42,8 +42,33 @@ export function render(value: unknown, format: string): string {
   return yaml(value);
 }
 
+/** Marks the objects that are Go structs in Juju's output: their fields keep their order. */
+const STRUCTS = new WeakSet<object>();
+
 /**
- * YAML as Go's yaml package writes it: keys sorted, strings quoted only where YAML needs it,
+ * Marks `fields` as a Go struct of Juju's (`goal-state`'s, `secret-info-get`'s, a cloud spec):
+ * printed in the order of its fields, where a map's keys are printed sorted, as Go prints both.
+ *
+ * @internal
+ */
+export function struct<T extends object>(fields: T): T {
+  STRUCTS.add(fields);
+  return fields;
+}
+
+/** A JSON replacer that prints a map's keys sorted, as Go's encoding/json does. */
+function sortMaps(this: unknown, _key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || STRUCTS.has(value)) return value;
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, record[key]]),
+  );
+}
+
+/**
+ * YAML as Go's yaml package writes it: a map's keys sorted, a struct's fields in order, strings quoted only where YAML needs it,
  * empty maps as `{}`.
  */
 function yaml(value: unknown, indent = ''): string {
@@ -54,7 +79,7 @@ function yaml(value: unknown, indent = ''): string {
   }
   if (typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    const keys = Object.keys(record).sort();
+    const keys = STRUCTS.has(record) ? Object.keys(record) : Object.keys(record).sort();
     if (keys.length === 0) return '{}\n';
     return keys
       .map((key) => {

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 
 import { parseDocument } from 'yaml';
 
-import { formatOf, render } from './format.js';
+import { formatOf, render, struct } from './format.js';
 import { relationOf } from './relations.js';
 import { type Call, type Flag, type Parsed, type Tool, ToolExit, checkEmpty } from './tool.js';
 import type { SecretRecord, World } from '../world.js';
@@ -474,15 +474,21 @@ export const SECRET_TOOLS = {
       const secret = owned(world).find((s) => (id !== undefined ? s.id === id : s.label === label));
       if (secret === undefined) throw new ToolExit(1, `secret "${id ?? label ?? ''}" not found`);
       const owner = secret.owner === 'unit' ? 'unit' : 'application';
-      const info: Record<string, unknown> = { revision: secret.latest, label: secret.label ?? '', owner };
+      const info: Record<string, unknown> = struct({
+        revision: secret.latest,
+        label: secret.label ?? '',
+        owner,
+      });
       if (secret.description !== undefined) info.description = secret.description;
       if (secret.rotate !== undefined) info.rotation = secret.rotate;
       if (secret.expire !== undefined) info.expiry = secret.expire;
-      const access = secret.grants.map((g) => ({
-        target: g.target.includes('/') ? `unit-${g.target.replace('/', '-')}` : `application-${g.target}`,
-        scope: `relation-${String(g.relation)}`,
-        role: 'view',
-      }));
+      const access = secret.grants.map((g) =>
+        struct({
+          target: g.target.includes('/') ? `unit-${g.target.replace('/', '-')}` : `application-${g.target}`,
+          scope: `relation-${String(g.relation)}`,
+          role: 'view',
+        }),
+      );
       if (access.length > 0) info.access = access;
       return { stdout: render({ [secret.id]: info }, format) };
     },

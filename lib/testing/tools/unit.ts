@@ -3,25 +3,38 @@
 // internal/worker/uniter/runner/jujuc/application-version-set.go, goal-state.go,
 // credential-get.go, resource-get.go, reboot.go and network-get.go.
 
-import { formatOf, render } from './format.js';
+import { formatOf, render, struct } from './format.js';
 import { type Tool, ToolExit, checkEmpty } from './tool.js';
 import { relationOf } from './relations.js';
 import { type NetworkRecord, applicationName, defaultNetwork } from '../world.js';
 
 /** network-get's output, as `resultToDisplay` names the fields. */
 function display(network: NetworkRecord): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = struct({});
   // omitempty: an empty list is left out.
   if (network.bindAddresses.length > 0) {
-    out['bind-addresses'] = network.bindAddresses.map((b) => ({
-      'mac-address': b.macAddress,
-      'interface-name': b.interfaceName,
-      addresses: b.addresses.map((a) => ({ hostname: a.hostname, value: a.value, cidr: a.cidr })),
-    }));
+    out['bind-addresses'] = network.bindAddresses.map((b) =>
+      struct({
+        'mac-address': b.macAddress,
+        'interface-name': b.interfaceName,
+        addresses: b.addresses.map((a) => struct({ hostname: a.hostname, value: a.value, cidr: a.cidr })),
+      }),
+    );
   }
   if (network.egressSubnets.length > 0) out['egress-subnets'] = [...network.egressSubnets];
   if (network.ingressAddresses.length > 0) out['ingress-addresses'] = [...network.ingressAddresses];
   return out;
+}
+
+/** A cloud spec as params.CloudSpec prints it: a struct, and its credential a struct. */
+function cloudSpec(spec: Record<string, unknown>): Record<string, unknown> {
+  const credential = spec.credential;
+  return struct({
+    ...spec,
+    ...(credential !== null && typeof credential === 'object'
+      ? { credential: struct({ ...credential }) }
+      : {}),
+  });
 }
 
 /** @internal */
@@ -64,7 +77,7 @@ export const UNIT_TOOLS = {
           if (peers) units[unit] = { status: 'active', since };
         }
       }
-      return { stdout: render({ units, relations }, format) };
+      return { stdout: render(struct({ units, relations }), format) };
     },
   },
 
@@ -80,7 +93,7 @@ export const UNIT_TOOLS = {
       if (world.credential === null) {
         throw new ToolExit(1, 'cannot access cloud credentials: permission denied');
       }
-      return { stdout: render(world.credential, format) };
+      return { stdout: render(cloudSpec(world.credential), format) };
     },
   },
 
@@ -112,12 +125,11 @@ export const UNIT_TOOLS = {
       // RebootAfterHook: the machine reboots once the hook has succeeded (handleReboot);
       // RebootNow: Juju kills the hook, which runs again from the start after the reboot.
       hook.reboot = now ? 'now' : (hook.reboot ?? 'after-hook');
+      // Killed at once: the hook's code after this call never runs.
       if (now) {
-        setImmediate(() => {
-          hook.kill?.(
-            'juju-reboot --now: Juju stopped the hook to reboot the machine; it runs the hook again after the reboot',
-          );
-        });
+        hook.kill?.(
+          'juju-reboot --now: Juju stopped the hook to reboot the machine; it runs the hook again after the reboot',
+        );
       }
       return { effect: { reboot: now ? 'now' : 'after-hook' } };
     },
@@ -163,7 +175,9 @@ export const UNIT_TOOLS = {
         return { stdout: render(first, format) };
       }
       if (keys.length === 0) return { stdout: render(display(known), format) };
+      // A Go map: printed with its keys sorted.
       const values: Record<string, unknown> = {};
+      if (keys.includes('bind-address')) values['bind-address'] = first ?? '';
       if (keys.includes('egress-subnets')) values['egress-subnets'] = [...known.egressSubnets];
       if (keys.includes('ingress-address')) {
         const ingress = known.ingressAddresses[0] ?? first;
@@ -171,7 +185,6 @@ export const UNIT_TOOLS = {
           throw new ToolExit(1, `no addresses attached to space for binding "${binding}"`);
         values['ingress-address'] = ingress;
       }
-      if (keys.includes('bind-address')) values['bind-address'] = first ?? '';
       const [only] = keys;
       return { stdout: render(keys.length === 1 && only !== undefined ? values[only] : values, format) };
     },

@@ -132,7 +132,8 @@ describe('simulated tools: secrets', function () {
         access: [{ target: 'application-postgresql', scope: 'relation-3', role: 'view' }],
       },
     });
-    expect(JSON.parse(results[7]?.stdout ?? '')[OWNED]).to.not.have.property('access');
+    const revoked = JSON.parse(results[7]?.stdout ?? '') as Record<string, object>;
+    expect(revoked[OWNED]).to.not.have.property('access');
   });
 
   it('refuse what Juju refuses, with its exit code and ERROR line', async () => {

@@ -1,0 +1,126 @@
+// storage-get, storage-list and storage-add as Juju's (jujuc/storage-get.go, storage-list.go,
+// storage-add.go; doFlush's AddStorage), the same both ways of running.
+import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { HookToolsSimulator, type SimulatorOptions } from '../../../lib/testing/index.js';
+import { SHELL_CHARM, inProcess, throughDispatch } from '../../support/both-ways.js';
+
+const WORLD: SimulatorOptions = {
+  storage: [
+    { name: 'data' },
+    { name: 'data', location: '/srv/data-1' },
+    { name: 'logs', kind: 'block', location: '/dev/vdb' },
+  ],
+};
+
+describe('simulated tools: storage', function () {
+  this.timeout(30_000);
+
+  it('list and describe the attached instances, alike both ways', async () => {
+    const calls = [
+      ['storage-list', '--format=json'],
+      ['storage-list', 'data'],
+      ['storage-get', '-s', 'data/1', '--format=json'],
+      ['storage-get', '-s', 'logs/0', 'kind'],
+      ['storage-get', '-s', 'data/0', 'location'],
+      ['storage-get', '-s', 'data/9'],
+      ['storage-get', '-s', 'Data'],
+      ['storage-get'],
+      ['storage-get', '-s', 'data/0', 'size'],
+    ];
+    const expected = [
+      [0, '["data/0","data/1","logs/0"]\n', ''],
+      [0, 'data/0\ndata/1\n', ''],
+      [0, '{"kind":"filesystem","location":"/srv/data-1"}\n', ''],
+      [0, 'block\n', ''],
+      [0, '/var/lib/juju/storage/data/0\n', ''],
+      [2, '', 'ERROR invalid value "data/9" for flag -s: storage not found\n'],
+      [2, '', 'ERROR invalid value "Data" for flag -s: invalid storage ID "Data"\n'],
+      [2, '', 'ERROR no storage instance specified\n'],
+      [1, '', 'ERROR invalid storage attribute "size"\n'],
+    ];
+    for (const way of [inProcess, throughDispatch]) {
+      const simulator = await HookToolsSimulator.create(WORLD);
+      try {
+        const { results } = await way(simulator, calls);
+        expect(
+          results.map((r) => [r.code, r.stdout, r.stderr]),
+          way.name,
+        ).to.deep.equal(expected);
+      } finally {
+        await simulator.cleanup();
+      }
+    }
+  });
+
+  it('answer a storage hook about its own instance (JUJU_STORAGE_ID)', async () => {
+    const simulator = await HookToolsSimulator.create(WORLD);
+    try {
+      const run = await simulator.runHook(SHELL_CHARM, 'logs-storage-attached', {
+        env: {
+          SCRIPT: 'echo "$JUJU_STORAGE_ID $JUJU_STORAGE_KIND $JUJU_STORAGE_LOCATION"; storage-get location',
+        },
+      });
+      expect(run.stdout).to.equal('logs/0 block /dev/vdb\n/dev/vdb\n');
+      const refused = await simulator.runHook(SHELL_CHARM, 'cache-storage-attached').catch((e: unknown) => e);
+      expect(String(refused)).to.match(/storage cache, which the unit has none of/);
+    } finally {
+      await simulator.cleanup();
+    }
+  });
+
+  it('add instances when the hook succeeds, none when it fails, only of storage the charm declares', async () => {
+    const charm = await mkdtemp(join(tmpdir(), 'storage-charm-'));
+    try {
+      await writeFile(
+        join(charm, 'charmcraft.yaml'),
+        'name: app\nstorage:\n  data:\n    type: filesystem\n    location: /srv/data\n  cache:\n    type: filesystem\n',
+      );
+      const simulator = await HookToolsSimulator.create({ charmDir: charm, storage: [{ name: 'data' }] });
+      try {
+        const calls = [
+          ['storage-add', 'cache=2', 'data'],
+          ['storage-list', '--format=json'],
+          ['storage-add', 'nope'],
+          ['storage-add', 'cache=ebs,10G'],
+          ['storage-add', 'cache=0'],
+          ['storage-add'],
+        ];
+        const { results, run } = await inProcess(simulator, calls);
+        expect(results.map((r) => [r.code, r.stdout, r.stderr])).to.deep.equal([
+          [0, '', ''],
+          [0, '["data/0"]\n', ''],
+          [1, '', 'ERROR adding storage nope: charm storage "nope" not found\n'],
+          [2, '', 'ERROR only count can be specified for "cache"\n'],
+          [2, '', 'ERROR cannot parse count "0": count must be greater than zero\n'],
+          [2, '', 'ERROR storage add requires a storage directive\n'],
+        ]);
+        expect(run.after.storage).to.deep.equal([
+          { name: 'data', index: 0, kind: 'filesystem', location: '/srv/data' },
+          { name: 'cache', index: 0, kind: 'filesystem', location: '/var/lib/juju/storage/cache/0' },
+          { name: 'cache', index: 1, kind: 'filesystem', location: '/var/lib/juju/storage/cache/1' },
+          { name: 'data', index: 1, kind: 'filesystem', location: '/srv/data' },
+        ]);
+        const failed = await simulator.runHook(SHELL_CHARM, 'config-changed', {
+          env: { SCRIPT: 'storage-add cache && exit 1' },
+        });
+        expect(failed.exitCode).to.equal(1);
+        expect(failed.after.storage).to.have.length(4);
+        const undeclared = await HookToolsSimulator.create({
+          charmDir: charm,
+          storage: [{ name: 'nope' }],
+        }).catch((e: unknown) => e);
+        expect(String(undeclared)).to.match(
+          /storage nope is not declared by the charm .* declares data, cache/,
+        );
+      } finally {
+        await simulator.cleanup();
+      }
+    } finally {
+      await rm(charm, { recursive: true, force: true });
+    }
+  });
+});
