@@ -2,7 +2,7 @@
 // process (answered by the model, no process started), and through the tool executables on
 // the simulator's PATH; the same calls must give the same answers.
 import { HookToolError, runHookTool } from '../../lib/index.js';
-import type { HookRun, HookToolsSimulator } from '../../lib/testing/index.js';
+import { type HookRun, HookToolsSimulator, type SimulatorOptions } from '../../lib/testing/index.js';
 
 /** What one tool call ended with, the same shape both ways. */
 export interface Ended {
@@ -108,4 +108,44 @@ export async function throughDispatch(
       return { code: Number(code), stdout: decode(out), stderr: decode(err) };
     });
   return { results, run };
+}
+
+/**
+ * Runs `body` both ways on simulators made from `world`: in a hook in the test's process
+ * (`env` undefined: the hook's own), and through the tool executables (`env` the simulator's);
+ * resolves to what it returned (or threw) the first way, after checking the second agrees.
+ */
+export async function eachWay<T>(
+  world: SimulatorOptions,
+  body: (env: Record<string, string> | undefined) => Promise<T>,
+): Promise<{ value?: T; error?: unknown }> {
+  const outcomes: { value?: T; error?: unknown }[] = [];
+  const here = await HookToolsSimulator.create(world);
+  try {
+    const { run, ...outcome } = await inHook(here, () => body(undefined));
+    if (run.exitCode !== 0) throw new Error(`the in-process hook failed: ${run.stderr}`);
+    outcomes.push(outcome);
+  } finally {
+    await here.cleanup();
+  }
+  const there = await HookToolsSimulator.create(world);
+  try {
+    outcomes.push(
+      await body({ ...there.env }).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+  } finally {
+    await there.cleanup();
+  }
+  const [first = {}, second = {}] = outcomes;
+  const shown = (o: { value?: T; error?: unknown }): unknown =>
+    'error' in o ? { error: String(o.error) } : { value: o.value };
+  if (JSON.stringify(shown(first)) !== JSON.stringify(shown(second))) {
+    throw new Error(
+      `the two ways disagree: ${JSON.stringify(shown(first))} and ${JSON.stringify(shown(second))}`,
+    );
+  }
+  return first;
 }
