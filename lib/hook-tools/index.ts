@@ -13,6 +13,7 @@ export {
   relationSet,
   type RelationDataOptions,
   type RelationId,
+  type RelationModel,
 } from './relations.js';
 export { stateDelete, stateGet, stateSet } from './state.js';
 export { closePort, openPort, openedPorts, type OpenedPortsOptions, type Port } from './ports.js';
@@ -25,6 +26,7 @@ export {
   secretRemove,
   secretRevoke,
   secretSet,
+  type SecretAccess,
   type SecretGetOptions,
   type SecretGrantOptions,
   type SecretInfo,
@@ -44,6 +46,8 @@ export {
   networkGet,
   resourceGet,
   type Address,
+  type BindAddress,
+  type CloudCredential,
   type CloudSpec,
   type Goal,
   type GoalState,

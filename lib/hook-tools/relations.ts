@@ -83,6 +83,12 @@ export async function relationSet(
   await run('relation-set', args, tool, settings);
 }
 
+/** The model of a related application, as `relation-model-get` describes it. */
+export interface RelationModel {
+  /** The model's UUID. */
+  uuid: string;
+}
+
 /**
  * The model of the application at the other end of a relation (`relation-model-get`): its
  * UUID, another model's for a cross-model relation. Left out, the hook's own relation.
@@ -92,10 +98,7 @@ export async function relationSet(
  * const { uuid } = await relationModelGet('database:7');
  * ```
  */
-export async function relationModelGet(
-  id?: RelationId,
-  options?: HookToolOptions,
-): Promise<{ uuid: string }> {
+export async function relationModelGet(id?: RelationId, options?: HookToolOptions): Promise<RelationModel> {
   const args = id === undefined ? [] : ['-r', relationId(id, 'relationModelGet()')];
-  return ((await json('relation-model-get', args, options)) ?? { uuid: '' }) as { uuid: string };
+  return ((await json('relation-model-get', args, options)) ?? { uuid: '' }) as RelationModel;
 }

@@ -34,9 +34,11 @@ const APPLICATION = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
 export interface SecretOptions extends HookToolOptions {
   /** The owner's name for the secret, to find it by in later hooks. */
   label?: string;
+  /** What the secret is for, shown to the operator. */
   description?: string;
   /** When it expires: a date, or a Go duration such as `'24h'`. */
   expire?: Date | string;
+  /** How often Juju asks the owner to rotate it (`secret-rotate` hooks). */
   rotate?: SecretRotate;
   /** Who owns it: the `'application'` (default; managed by its leader) or this `'unit'`. */
   owner?: 'application' | 'unit';
@@ -153,8 +155,9 @@ export async function secretAdd(
 
 /** Options of {@link secretGet}: which secret, and which revision. */
 export interface SecretGetOptions extends HookToolOptions {
-  /** The secret's id; or its `label`; given both, the id finds it and the label is set. */
+  /** The secret's id; given with `label`, the id finds it and the label is set. */
   id?: string;
+  /** The secret's label: the owner's, or the one this unit gave a secret it was granted. */
   label?: string;
   /** Read the latest revision and track it from now on (`--refresh`). */
   refresh?: boolean;
@@ -190,6 +193,7 @@ export async function secretGet(options: SecretGetOptions): Promise<Record<strin
 
 /** Options of {@link secretSet}: new content (a new revision) and metadata. */
 export interface SecretSetOptions extends SecretOptions {
+  /** New content: a new revision, unless it equals the latest. */
   content?: Record<string, string>;
 }
 
@@ -279,8 +283,11 @@ export async function secretGrant(
 
 /** Whom {@link secretRevoke} revokes: the application of a relation, an application, or a unit. */
 export interface SecretRevokeOptions extends HookToolOptions {
+  /** The relation whose remote application loses the grant. */
   relationId?: RelationId;
+  /** The application that loses it. */
   app?: string;
+  /** The unit that loses it. */
   unit?: string;
 }
 
@@ -338,7 +345,9 @@ export async function secretIds(options?: HookToolOptions): Promise<string[]> {
 
 /** Options of {@link secretInfoGet}: the secret's id, or its label. */
 export interface SecretInfoGetOptions extends HookToolOptions {
+  /** The secret's id. */
   id?: string;
+  /** Or its label. */
   label?: string;
 }
 
@@ -348,15 +357,30 @@ export interface SecretInfo {
   id: string;
   /** The latest revision. */
   revision: number;
+  /** The owner's label. */
   label?: string;
   /** `'application'` or `'unit'`. */
   owner: string;
+  /** Its description. */
   description?: string;
+  /** Its rotation policy. */
   rotation?: SecretRotate;
+  /** When its latest revision expires. */
   expiry?: Date;
+  /** When it is next to be rotated. */
   rotates?: Date;
-  /** Who may read it: `{ target: 'application-postgresql', scope: 'relation-…', role: 'view' }`. */
-  access?: { target: string; scope: string; role: string }[];
+  /** Who may read it. */
+  access?: SecretAccess[];
+}
+
+/** A grant of a secret, in {@link SecretInfo}. */
+export interface SecretAccess {
+  /** Who: a Juju tag, such as `'application-postgresql'` or `'unit-postgresql-0'`. */
+  target: string;
+  /** Through what: a relation's tag. */
+  scope: string;
+  /** What they may do: `'view'`. */
+  role: string;
 }
 
 /**
@@ -393,6 +417,6 @@ export async function secretInfoGet(options: SecretInfoGetOptions): Promise<Secr
     ...(typeof info.rotation === 'string' ? { rotation: info.rotation as SecretRotate } : {}),
     ...(expiry === undefined ? {} : { expiry }),
     ...(rotates === undefined ? {} : { rotates }),
-    ...(Array.isArray(info.access) ? { access: info.access as SecretInfo['access'] & object } : {}),
+    ...(Array.isArray(info.access) ? { access: info.access as SecretAccess[] } : {}),
   };
 }

@@ -22,12 +22,15 @@ export interface StatusOptions extends HookToolOptions {
 
 /** A status as `status-get` reports it, with its data. */
 export interface StatusInfo {
+  /** The status, such as `new BlockedStatus('Add a database')`. */
   status: StatusBase;
+  /** The status's data (`status-data`). */
   data: Record<string, unknown>;
 }
 
 /** The application's status and its units', as `status-get --application` reports them. */
 export interface ApplicationStatusInfo extends StatusInfo {
+  /** Each unit's status, by name. */
   units: Record<string, StatusInfo>;
 }
 

@@ -28,7 +28,9 @@ export interface Goal {
 
 /** What `goal-state` answers: the application's units and, by endpoint, who is related. */
 export interface GoalState {
+  /** The application's units, by name, this one included. */
   units: Record<string, Goal>;
+  /** By endpoint: the related applications and their units, by name. */
   relations: Record<string, Record<string, Goal>>;
 }
 
@@ -49,16 +51,36 @@ export async function goalState(options?: HookToolOptions): Promise<GoalState> {
 
 /** The cloud the model is on, as `credential-get` describes it. */
 export interface CloudSpec {
+  /** The cloud's kind, such as `'lxd'`, `'openstack'`, `'aws'`. */
   type: string;
+  /** The cloud's name in Juju. */
   name: string;
+  /** The model's region. */
   region?: string;
+  /** The cloud's API endpoint. */
   endpoint?: string;
+  /** Its identity (authentication) endpoint. */
   identityEndpoint?: string;
+  /** Its storage endpoint. */
   storageEndpoint?: string;
-  credential?: { authType: string; attributes: Record<string, string>; redacted?: string[] };
+  /** The model's credential. */
+  credential?: CloudCredential;
+  /** CA certificates to trust for the endpoints (PEM). */
   caCertificates?: string[];
+  /** Whether the endpoints' TLS certificates go unchecked. */
   skipTlsVerify?: boolean;
+  /** Whether this is the cloud the controller runs on. */
   isControllerCloud?: boolean;
+}
+
+/** A cloud credential, in {@link CloudSpec}. */
+export interface CloudCredential {
+  /** How it authenticates, such as `'userpass'`, `'certificate'`, `'access-key'`. */
+  authType: string;
+  /** Its attributes, such as `{ username, password }`. */
+  attributes: Record<string, string>;
+  /** The attributes Juju redacted. */
+  redacted?: string[];
 }
 
 /**
@@ -137,15 +159,28 @@ export async function jujuReboot(options: JujuRebootOptions = {}): Promise<void>
 
 /** An address of an interface, in {@link Network}. */
 export interface Address {
+  /** The address's host name, where it has one (else `''`). */
   hostname: string;
+  /** The address, such as `'10.0.0.10'`. */
   value: string;
+  /** Its subnet, such as `'10.0.0.0/24'` (else `''`). */
   cidr: string;
+}
+
+/** An interface and its addresses, in {@link Network}. */
+export interface BindAddress {
+  /** The interface's MAC address. */
+  macAddress: string;
+  /** The interface's name, such as `'eth0'`. */
+  interfaceName: string;
+  /** Its addresses. */
+  addresses: Address[];
 }
 
 /** What `network-get` answers for a binding. */
 export interface Network {
   /** The interfaces and their addresses the unit should listen on. */
-  bindAddresses?: { macAddress: string; interfaceName: string; addresses: Address[] }[];
+  bindAddresses?: BindAddress[];
   /** The addresses to advertise for incoming connections. */
   ingressAddresses?: string[];
   /** The subnets (CIDR) that traffic from the unit comes from. */

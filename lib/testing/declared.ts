@@ -4,6 +4,7 @@
 // checks it, and its conversion to and from the model's world.
 
 import { type Rule, isPlainObject, rule } from '../options.js';
+import type { Address, CloudSpec } from '../hook-tools/index.js';
 import type { Metadata } from './metadata.js';
 import { parsePortRange } from './tools/ports.js';
 import { secretIdOf } from './tools/secrets.js';
@@ -22,15 +23,27 @@ export interface SimulatedPort {
   endpoints?: string[];
 }
 
-/** What `network-get` answers for a binding (an endpoint or an extra binding). */
+/**
+ * What `network-get` answers for a binding (an endpoint or an extra binding), in the shape
+ * `networkGet()` answers it; what is left out is empty.
+ */
 export interface SimulatedNetwork {
-  bindAddresses?: {
-    macAddress?: string;
-    interfaceName?: string;
-    addresses?: { hostname?: string; value: string; cidr?: string }[];
-  }[];
+  /** The interfaces and their addresses. */
+  bindAddresses?: SimulatedInterface[];
+  /** The addresses to advertise. */
   ingressAddresses?: string[];
+  /** The subnets traffic comes from. */
   egressSubnets?: string[];
+}
+
+/** An interface, in {@link SimulatedNetwork}. */
+export interface SimulatedInterface {
+  /** Its MAC address. */
+  macAddress?: string;
+  /** Its name, such as `'eth0'`. */
+  interfaceName?: string;
+  /** Its addresses: `value`, and the `hostname` and `cidr` where there are. */
+  addresses?: Partial<Address>[];
 }
 
 /** A secret this unit owns, or one another application granted it. */
@@ -41,9 +54,11 @@ export interface SimulatedSecret {
   owner?: 'application' | 'unit';
   /** The owner's label, or this unit's label for a granted secret. */
   label?: string;
+  /** Its description. */
   description?: string;
   /** When it expires (RFC 3339). */
   expire?: string;
+  /** Its rotation policy. */
   rotate?: 'never' | 'hourly' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly';
   /** The content of its latest revision. */
   content: Record<string, string>;
@@ -54,7 +69,15 @@ export interface SimulatedSecret {
   /** The revision this unit reads (default: none yet, so its first read takes the latest). */
   tracked?: number;
   /** Who it was granted to, on which relation: an application or a unit name. */
-  grants?: { relation: number; target: string }[];
+  grants?: SecretGrant[];
+}
+
+/** A grant of a secret, in {@link SimulatedSecret}. */
+export interface SecretGrant {
+  /** The relation's id (`database:3` has 3). */
+  relation: number;
+  /** The application or unit granted it, such as `'postgresql'` or `'postgresql/0'`. */
+  target: string;
 }
 
 /** A storage instance attached to the unit, such as `data/0`. */
@@ -70,27 +93,23 @@ export interface SimulatedStorage {
 }
 
 /** The cloud `credential-get` describes, as `credentialGet()` answers it. */
-export interface SimulatedCredential {
-  type: string;
-  name: string;
-  region?: string;
-  endpoint?: string;
-  identityEndpoint?: string;
-  storageEndpoint?: string;
-  credential?: { authType: string; attributes?: Record<string, string>; redacted?: string[] };
-  caCertificates?: string[];
-  skipTlsVerify?: boolean;
-  isControllerCloud?: boolean;
-}
+export type SimulatedCredential = CloudSpec;
 
 /** The declarations this file keeps, as `create()` takes them. */
 export interface Declared {
+  /** The ports the unit has open (`opened-ports`). */
   ports?: SimulatedPort[];
+  /** The workload version it reports (`application-version-set`). */
   workloadVersion?: string;
+  /** What `network-get` answers, by binding; any other declared binding gets 10.0.0.10. */
   networks?: Record<string, SimulatedNetwork>;
+  /** The secrets it owns or was granted. */
   secrets?: SimulatedSecret[];
+  /** The storage attached to it. */
   storage?: SimulatedStorage[];
+  /** The path `resource-get` answers, by resource name. */
   resources?: Record<string, string>;
+  /** The cloud `credential-get` answers; left out, the application is not trusted. */
   credential?: SimulatedCredential;
 }
 
@@ -227,7 +246,7 @@ const credentialOk = (v: unknown): boolean =>
       isPlainObject(c) &&
       keysIn(c, ['authType', 'attributes', 'redacted']) &&
       typeof c.authType === 'string' &&
-      optional(c.attributes, stringMap) &&
+      stringMap(c.attributes) &&
       optional(c.redacted, strings),
   ) &&
   optional(v.caCertificates, strings) &&
@@ -259,7 +278,7 @@ export const DECLARED_OPTIONS = {
   storage: arrayOf<SimulatedStorage>('an array of storage instances such as { name: "data" }', storageOk),
   resources: rule<Record<string, string>>('an object of resource names to file paths', stringMap),
   credential: rule<SimulatedCredential>(
-    'a cloud such as { type: "lxd", name: "localhost", credential: { authType: "certificate" } }',
+    'a cloud such as { type: "lxd", name: "localhost", credential: { authType: "certificate", attributes: {} } }',
     credentialOk,
   ),
 };
@@ -286,7 +305,7 @@ function recordOfNetwork(n: SimulatedNetwork): NetworkRecord {
       interfaceName: b.interfaceName ?? '',
       addresses: (b.addresses ?? []).map((a) => ({
         hostname: a.hostname ?? '',
-        value: a.value,
+        value: a.value ?? '',
         cidr: a.cidr ?? '',
       })),
     })),
@@ -325,7 +344,7 @@ function cloudSpec(c: SimulatedCredential): Record<string, unknown> {
       : {
           credential: {
             'auth-type': c.credential.authType,
-            attrs: { ...(c.credential.attributes ?? {}) },
+            attrs: { ...c.credential.attributes },
             ...(c.credential.redacted === undefined ? {} : { redacted: [...c.credential.redacted] }),
           },
         }),

@@ -16,7 +16,9 @@ export {
   type SimulatorOptions,
 } from './simulator.js';
 export type {
+  SecretGrant,
   SimulatedCredential,
+  SimulatedInterface,
   SimulatedNetwork,
   SimulatedPort,
   SimulatedSecret,

@@ -94,13 +94,7 @@ export interface SimulatedRelation {
   remoteModelUuid?: string;
 }
 
-/**
- * Options of {@link HookToolsSimulator.create}: the world before the hook. Besides those
- * below: `ports` open (`opened-ports`), the `workloadVersion`, `networks` by binding
- * (`network-get`; a binding not declared gets one address, 10.0.0.10), `secrets` owned or
- * granted, `storage` attached, `resources` (name to file path, `resource-get`), and the cloud
- * `credential` (`credential-get`; without one, the application is not trusted).
- */
+/** Options of {@link HookToolsSimulator.create}: the world before the hook. */
 export interface SimulatorOptions extends Declared {
   /** Whether the unit is the leader (default `false`, as in ops' testing tools). */
   leader?: boolean;

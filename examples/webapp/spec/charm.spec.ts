@@ -102,6 +102,11 @@ for (const way of ['in process', 'as packed'] as const) {
       await simulator.setRelation('database:1', DATABASE);
       const ready = await simulator.runHook(charm, 'database-relation-changed');
       expect(texts(ready.statuses).at(-1)).to.equal('active: Serving on :8080');
+      expect(ready.after.ports).to.deep.equal([{ protocol: 'tcp', port: 8080 }]);
+      await simulator.setConfig({ port: 9090 });
+      const moved = await simulator.runHook(charm, 'config-changed');
+      expect(texts(moved.statuses).at(-1)).to.equal('active: Serving on :9090');
+      expect(moved.after.ports, 'the old port closed').to.deep.equal([{ protocol: 'tcp', port: 9090 }]);
     });
 
     it('skips update-status once reconciled: no status-set', async () => {

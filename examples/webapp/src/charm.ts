@@ -8,7 +8,7 @@
 // across hooks. A hook's process ends with the hook; a test's process runs many hooks, so
 // what one hook learns is reset at its start.
 import * as status from 'charms-contextual-status';
-import { actionSet, configGet } from 'charms-contextual-status/hook-tools';
+import { actionSet, closePort, configGet, openPort, openedPorts } from 'charms-contextual-status/hook-tools';
 
 import { DatabaseRequirer } from './database.js';
 
@@ -31,6 +31,11 @@ async function reconcileWebapp(hook: string): Promise<void> {
   port = value;
   status.add(new status.MaintenanceStatus(`Starting the web server on port ${String(port)}`));
   // … write its configuration and (re)start it …
+  // Open the port it serves on, and only that one (Juju applies both when the hook succeeds).
+  for (const open of await openedPorts()) {
+    if (open.protocol === 'tcp' && open.port !== port) await closePort(open);
+  }
+  await openPort({ port });
 }
 
 /** The `restart` action: shows progress, and leaves the unit's status as it found it. */
