@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -41,6 +41,7 @@ export async function harness(times: number): Promise<void> {
       ...bundleOptions(),
       entryPoints: [join(example, 'src', 'charm.ts')],
       outfile: module,
+      format: 'esm',
       banner: {},
       plugins: [
         {
@@ -65,8 +66,9 @@ export async function harness(times: number): Promise<void> {
     await copyFile(join(example, 'dispatch'), join(packed, 'dispatch'));
     await chmod(join(packed, 'dispatch'), 0o755);
     const bundled = bundleOptions(join(root, 'dist'));
-    await build({ ...bundled, outfile: join(packed, 'dist', 'charm.mjs') });
-    await chmod(join(packed, 'dist', 'charm.mjs'), 0o755);
+    const entry = join(packed, 'dist', basename(bundled.outfile));
+    await build({ ...bundled, outfile: entry });
+    await chmod(entry, 0o755);
 
     const simulator = await serving();
     try {

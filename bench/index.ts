@@ -7,6 +7,7 @@ import { limit, retained, round, scaling } from './core.js';
 import { report } from './figures.js';
 import { harness } from './harness.js';
 import { hooks } from './hooks.js';
+import { imports } from './imports.js';
 import { burst, quietUpdateStatus, tools } from './juju.js';
 
 const quick = process.argv.includes('--quick');
@@ -20,6 +21,7 @@ await tools();
 await burst();
 await quietUpdateStatus();
 await hooks(quick ? 2 : 15);
+await imports(quick ? 2 : 15);
 await harness(quick ? 2 : 20);
 
 report(

@@ -499,6 +499,7 @@ function summarize(first: string, known: readonly StatusBase[], total: number, a
 function cut(text: string, width: number): string {
   let out = '';
   let used = 0;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { segment } of graphemes.segment(text)) {
     const size = Array.from(segment).length;
     if (used + size > width) break;
@@ -508,4 +509,8 @@ function cut(text: string, width: number): string {
   return out;
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/**
+ * Made at the first summary that needs cutting, not at import: a segmenter loads ICU's break
+ * rules, about 15 ms of every hook's start when made eagerly (bench: the import cost).
+ */
+let graphemes: Intl.Segmenter | undefined;

@@ -6,7 +6,6 @@
 // hook run instead, so that twenty runs at once in one process see only their own. The run is
 // found through the async scope (`lib/scope.ts`), which every copy of this package shares.
 
-import { format } from 'node:util';
 
 import { currentHook } from './scope.js';
 
@@ -75,7 +74,7 @@ export function hookEnv(): Readonly<Record<string, string | undefined>> {
 export function hookStderr(kind: 'error' | 'warn', ...words: unknown[]): void {
   const hook = currentHook();
   if (hook === undefined) console[kind](...words);
-  else hook.stderr(`${format(...words)}\n`);
+  else hook.stderr(`${process.getBuiltinModule('node:util').format(...words)}\n`);
 }
 
 /**

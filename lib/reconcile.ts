@@ -1,5 +1,10 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/**
+ * `node:fs`, taken when a hook first needs it: importing it as an ES module builds its facade,
+ * which loads every stream class fs exports (a few milliseconds of each hook's start).
+ */
+const fs = (): typeof import('node:fs') => process.getBuiltinModule('node:fs');
 
 import type { StatusBus } from './bus.js';
 import { CONTEXT_OPTIONS, type ContextOptions, type StatusContext } from './context.js';
@@ -307,7 +312,7 @@ function dispatched(env: Record<string, string | undefined>): { kind: 'hook' | '
  * read (a skip needs a known-good flag).
  */
 async function reconciled({ sink, tools, charmDir }: Run): Promise<boolean> {
-  if (existsSync(join(charmDir, UNRECONCILED))) {
+  if (fs().existsSync(join(charmDir, UNRECONCILED))) {
     sink.log(
       'DEBUG',
       'update-status runs: a hook failed, or its flag was not kept, since the last reconcile',
@@ -340,7 +345,7 @@ async function remember(success: boolean, run: Run): Promise<void> {
   }
   if (!success) return;
   try {
-    rmSync(join(run.charmDir, UNRECONCILED), { force: true });
+    fs().rmSync(join(run.charmDir, UNRECONCILED), { force: true });
   } catch (error) {
     run.sink.log('ERROR', `could not clear the mark of an earlier failed hook: ${messageOf(error)}`);
   }
@@ -349,7 +354,7 @@ async function remember(success: boolean, run: Run): Promise<void> {
 /** Marks the unit as not reconciled where no Juju commit can undo it: the charm's folder. */
 function unreconciled(run: Run, why: string): void {
   try {
-    writeFileSync(join(run.charmDir, UNRECONCILED), `${why}\n`);
+    fs().writeFileSync(join(run.charmDir, UNRECONCILED), `${why}\n`);
   } catch (error) {
     run.sink.log(
       'ERROR',

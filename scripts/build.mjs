@@ -18,7 +18,6 @@ await build({
   ...common,
   entryPoints: ['lib/index.ts'],
   outfile: 'dist/index.js',
-  external: ['eventemitter3'],
 });
 // The other entries import the main one rather than bundle copies of it: one set of status
 // classes, one HookToolError, one hook-tool runner.

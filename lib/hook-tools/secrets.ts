@@ -1,10 +1,6 @@
 // secret-add, secret-get, secret-set, secret-remove, secret-grant, secret-revoke, secret-ids
 // and secret-info-get.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import type { HookToolOptions } from '../index.js';
 import { describeValue } from '../describe.js';
 import { json, relationId, run, text } from './call.js';
@@ -124,13 +120,16 @@ async function withContent(
   options: HookToolOptions,
 ): Promise<string> {
   if (content === undefined) return run(tool, args, options);
-  const dir = await mkdtemp(join(tmpdir(), 'secret-'));
+  // Taken at the first call: importing fs/promises as an ES module costs every hook's start.
+  const fs = process.getBuiltinModule('node:fs/promises');
+  const path = process.getBuiltinModule('node:path');
+  const dir = await fs.mkdtemp(path.join(process.getBuiltinModule('node:os').tmpdir(), 'secret-'));
   try {
-    const file = join(dir, 'content.json');
-    await writeFile(file, content, { mode: 0o600 });
+    const file = path.join(dir, 'content.json');
+    await fs.writeFile(file, content, { mode: 0o600 });
     return await run(tool, ['--file', file, ...args], options);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await fs.rm(dir, { recursive: true, force: true });
   }
 }
 

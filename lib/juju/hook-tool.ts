@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-
 import { type InProcessHook, type ToolReply, hookEnv } from '../hook.js';
 import { describeValue } from '../describe.js';
 import { ENV, TIMEOUT_MS, checkOptions, rule } from '../options.js';
@@ -145,6 +143,9 @@ export function runTool(
   const env = options.env ?? hookEnv();
   const hook = currentHook();
   if (hook !== undefined) return answered(hook, tool, args, env, timeoutMs, input);
+  // Loaded at the first call, not with the package: a hook that runs no tool (or a test that
+  // answers them in process) does not pay for node:child_process at start.
+  const { execFile } = process.getBuiltinModule('node:child_process');
   return new Promise((resolve, reject) => {
     const child = execFile(
       tool,

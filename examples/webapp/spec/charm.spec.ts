@@ -28,7 +28,7 @@ import { charm as inProcess } from '../src/charm.js';
 
 const project = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The files the packed charm holds, from the project (bin/node comes from the node part). */
-const PACKED = ['dispatch', 'dist/charm.mjs', 'charmcraft.yaml'];
+const PACKED = ['dispatch', 'dist/charm.cjs', 'charmcraft.yaml'];
 
 const texts = (values: readonly unknown[]): string[] => values.map(String);
 
@@ -143,7 +143,7 @@ describe('the webapp charm, as packed, its folder', () => {
       // The linter takes the last word of dispatch's last line, relative to the charm.
       const lines = (await readFile(join(charm, 'dispatch'), 'utf8')).trim().split('\n');
       const entry = lines.at(-1)?.split(/\s+/).at(-1) ?? '';
-      expect(entry).to.equal('dist/charm.mjs');
+      expect(entry).to.equal('dist/charm.cjs');
       await access(join(charm, entry), constants.X_OK);
     } finally {
       await rm(charm, { recursive: true, force: true });

@@ -5,4 +5,6 @@ import { reconcile } from 'charms-contextual-status';
 
 import { charm } from './charm.js';
 
-await reconcile(charm.reconcile, charm.options);
+// Not awaited at the top level, so that the same file bundles as an ES module or CommonJS:
+// Node keeps the process alive until the hook's work is done, and reconcile() sets the exit code.
+void reconcile(charm.reconcile, charm.options);
