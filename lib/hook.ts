@@ -6,7 +6,6 @@
 // hook run instead, so that twenty runs at once in one process see only their own. The run is
 // found through the async scope (`lib/scope.ts`), which every copy of this package shares.
 
-
 import { currentHook } from './scope.js';
 
 /** What a hook tool answered. */
