@@ -87,6 +87,11 @@ export class Reach<C extends Scoped> {
   /** The hook each bus-wide context was opened in, for those opened in a test's hook run. */
   readonly #hookOf = new Map<C, InProcessHook>();
   /**
+   * How many bus-wide contexts are open in each hook run (`undefined`: outside any), so that
+   * counting them, as every open() does, never lists them (bench/core.ts, "open()+close()").
+   */
+  readonly #perHook = new Map<InProcessHook | undefined, number>();
+  /**
    * The opening order of each open context, to list bus-wide and scoped ones together,
    * outermost first. A Map, emptied as contexts close: a WeakMap holding 100,000 contexts made
    * the collector's work grow with them (bench/core.ts, "open()+close() per context").
@@ -108,12 +113,19 @@ export class Reach<C extends Scoped> {
     this.#globalView = undefined;
     const hook = currentHook();
     if (hook !== undefined) this.#hookOf.set(context, hook);
+    this.#perHook.set(hook, (this.#perHook.get(hook) ?? 0) + 1);
   }
 
   /** Stops `context` receiving, from wherever it was opened. */
   close(context: C): void {
     this.#order.delete(context);
-    if (this.#global.delete(context)) this.#globalView = undefined;
+    if (this.#global.delete(context)) {
+      this.#globalView = undefined;
+      const hook = this.#hookOf.get(context);
+      const left = (this.#perHook.get(hook) ?? 1) - 1;
+      if (left === 0) this.#perHook.delete(hook);
+      else this.#perHook.set(hook, left);
+    }
     this.#hookOf.delete(context);
   }
 
@@ -150,7 +162,7 @@ export class Reach<C extends Scoped> {
   /** How many live contexts an `add()` from the caller reaches, without listing them. */
   count(): number {
     const from = storage.getStore();
-    const global = this.#global.size === 0 ? 0 : this.#globalFrom(from).length;
+    const global = this.#global.size === 0 ? 0 : (this.#perHook.get(hookIn(from)) ?? 0);
     return global + this.#scoped(from).length;
   }
 
