@@ -41,7 +41,6 @@ export const HOOK_VARIABLES = [
   'JUJU_REMOTE_APP',
   'JUJU_DEPARTING_UNIT',
   'JUJU_STORAGE_ID',
-  'JUJU_MODEL_UUID',
 ] as const;
 
 /**
