@@ -180,6 +180,8 @@ export class StatusContext {
   /** Set as `close()` begins, before the final write: from then on nothing is received. */
   #closed = false;
   #closing: Promise<StatusBase> | undefined;
+  /** Whether the final status was published as close() began: a synchronous unit took it. */
+  #published = false;
   /** The test's in-process hook run this context was opened in, which ends it with the run. */
   #hook: InProcessHook | undefined;
 
@@ -269,11 +271,14 @@ export class StatusContext {
     }
     this.#closed = true;
     this.#closing = this.#close(failed);
-    const published = (): void => {
-      unclosed.delete(this);
-      this.#hook?.contexts.delete(this);
-    };
-    this.#closing.then(published, published);
+    // A final status a synchronous unit took is published already (#published); otherwise
+    // the context is forgotten once its final write settles.
+    if (!this.#published) {
+      const forget = (): void => {
+        this.#forget();
+      };
+      this.#closing.then(forget, forget);
+    }
     return this.#closing;
   }
 
@@ -287,6 +292,11 @@ export class StatusContext {
   abandon(): void {
     this.#closed = true;
     this.#bus.released(this);
+    this.#forget();
+  }
+
+  /** No longer a context left open: out of the report at exit and out of its hook run's. */
+  #forget(): void {
     unclosed.delete(this);
     this.#hook?.contexts.delete(this);
   }
@@ -453,6 +463,8 @@ export class StatusContext {
       return Promise.reject(error);
     }
     if (landed === undefined) {
+      this.#published = true;
+      this.#forget();
       this.#bus.emit('resolved', final, this);
       return Promise.resolve(final);
     }
