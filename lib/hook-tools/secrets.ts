@@ -3,28 +3,14 @@
 
 import type { HookToolOptions } from '../index.js';
 import { describeValue } from '../describe.js';
+import { APPLICATION, SECRET_KEY, SECRET_ROTATE_POLICIES, UNIT, secretXidOf } from '../juju/names.js';
 import { json, relationId, run, text } from './call.js';
 import type { RelationId } from './relations.js';
 
 /** How often the owner is asked to rotate a secret. */
-export type SecretRotate = 'never' | 'hourly' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly';
+export type SecretRotate = (typeof SECRET_ROTATE_POLICIES)[number];
 
-const ROTATE: readonly SecretRotate[] = [
-  'never',
-  'hourly',
-  'daily',
-  'weekly',
-  'monthly',
-  'quarterly',
-  'yearly',
-];
-/** Juju's rule for a content key (core/secrets): 3 or more of a-z, 0-9 and single "-". */
-const KEY = /^[a-z](?:-?[a-z0-9]){2,}$/;
-/** A secret id: `secret:<20 characters>`, `secret://<model uuid>/<id>`, or the bare id. */
-const SECRET_ID =
-  /^(?:secret:(?:\/\/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}\/)?)?[0-9a-v]{20}$/;
-const UNIT = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*\/\d+$/;
-const APPLICATION = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
+const ROTATE: readonly string[] = SECRET_ROTATE_POLICIES;
 
 /** The metadata `secretAdd` and `secretSet` take. */
 export interface SecretOptions extends HookToolOptions {
@@ -46,7 +32,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function secretId(id: unknown, where: string): string {
-  if (typeof id !== 'string' || !SECRET_ID.test(id)) {
+  if (typeof id !== 'string' || secretXidOf(id) === undefined) {
     throw new TypeError(
       `${where} takes a secret id such as "secret:d4ef5g6h7i8j9k0l1m2n" (secret:, then 20 of 0-9 and a-v), got ${describeValue(id)}`,
     );
@@ -98,7 +84,7 @@ function contentOf(content: unknown, where: string): string {
     );
   }
   for (const [key, value] of Object.entries(content as Record<string, unknown>)) {
-    if (!KEY.test(key)) {
+    if (!SECRET_KEY.test(key)) {
       throw new TypeError(
         `${where} content key ${JSON.stringify(key)} is one Juju refuses: 3 or more of a-z, 0-9 and single "-", starting with a letter`,
       );

@@ -2,10 +2,8 @@
 
 import type { HookToolOptions } from '../index.js';
 import { describeValue } from '../describe.js';
+import { STORAGE_ID, STORAGE_NAME } from '../juju/names.js';
 import { json, run, text } from './call.js';
-
-const STORAGE_NAME = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
-const STORAGE_ID = /^[a-z](?:[a-z0-9-]*[a-z0-9])?\/\d+$/;
 
 /**
  * Asks for more instances of the charm's storage (`storage-add name=count…`); Juju adds them

@@ -4,7 +4,8 @@
 // checks it, and its conversion to and from the model's world.
 
 import { type Rule, isPlainObject, rule } from '../options.js';
-import type { Address, CloudSpec } from '../hook-tools/index.js';
+import type { Address, CloudSpec, SecretRotate } from '../hook-tools/index.js';
+import { SECRET_KEY, SECRET_ROTATE_POLICIES, STORAGE_NAME } from '../juju/names.js';
 import type { Metadata } from './metadata.js';
 import { parsePortRange } from './tools/ports.js';
 import { secretIdOf } from './tools/secrets.js';
@@ -59,7 +60,7 @@ export interface SimulatedSecret {
   /** When it expires (RFC 3339). */
   expire?: string;
   /** Its rotation policy. */
-  rotate?: 'never' | 'hourly' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly';
+  rotate?: SecretRotate;
   /** The content of its latest revision. */
   content: Record<string, string>;
   /** The number of its latest revision (default 1). */
@@ -157,8 +158,7 @@ function networkOk(v: unknown): boolean {
   );
 }
 
-const ROTATE = ['never', 'hourly', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly'];
-const SECRET_KEY = /^[a-z](?:-?[a-z0-9]){2,}$/;
+const ROTATE: readonly unknown[] = SECRET_ROTATE_POLICIES;
 const contentOk = (v: unknown): boolean =>
   stringMap(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => SECRET_KEY.test(k));
 
@@ -192,7 +192,7 @@ function secretOk(v: unknown): boolean {
     optional(v.label, (x) => typeof x === 'string' && x !== '') &&
     optional(v.description, (x) => typeof x === 'string') &&
     optional(v.expire, (x) => typeof x === 'string' && !Number.isNaN(Date.parse(x))) &&
-    optional(v.rotate, (x) => ROTATE.includes(x as string)) &&
+    optional(v.rotate, (x) => ROTATE.includes(x)) &&
     whole(revision, 1) &&
     optional(
       v.revisions,
@@ -216,7 +216,7 @@ const storageOk = (v: unknown): boolean =>
   isPlainObject(v) &&
   keysIn(v, ['name', 'index', 'kind', 'location']) &&
   typeof v.name === 'string' &&
-  /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/.test(v.name) &&
+  STORAGE_NAME.test(v.name) &&
   optional(v.index, (x) => whole(x, 0)) &&
   optional(v.kind, (x) => x === 'filesystem' || x === 'block') &&
   optional(v.location, (x) => typeof x === 'string' && x !== '');

@@ -19,6 +19,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { describeValue, messageOf, unpublishedReport } from '../describe.js';
 import type { HookContext, InProcessHook, ToolReply } from '../hook.js';
 import { BOOLEAN, ENV, type Rule, TIMEOUT_MS, checkOptions, isPlainObject, rule } from '../options.js';
+import { APPLICATION, MODEL_UUID as UUID, UNIT } from '../juju/names.js';
 import { runInHook } from '../scope.js';
 // From the package's main entry, not its modules: the published testing entry is a bundle of
 // its own, and statuses must be the main entry's classes (`instanceof BlockedStatus` in a test).
@@ -225,8 +226,8 @@ const STRING_MAP = rule<Record<string, string>>(
   'an object of names to strings',
   (v) => isPlainObject(v) && Object.values(v).every((x) => typeof x === 'string'),
 );
-const NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
-const UNIT_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*\/\d+$/;
+const NAME = APPLICATION;
+const UNIT_NAME = UNIT;
 const RELATION_OPTIONS = {
   endpoint: rule<string>('an endpoint name such as "database"', (v) => typeof v === 'string' && NAME.test(v)),
   id: rule<number>(
@@ -248,7 +249,7 @@ const RELATION_OPTIONS = {
   localAppData: STRING_MAP,
   remoteModelUuid: rule<string>(
     'a model UUID such as "9a0f3c1e-0000-4000-8000-000000000000"',
-    (v) => typeof v === 'string' && /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/.test(v),
+    (v) => typeof v === 'string' && UUID.test(v),
   ),
 };
 const relationsRule = rule<SimulatedRelation[]>(

@@ -149,3 +149,31 @@ export async function eachWay<T>(
   }
   return first;
 }
+
+/**
+ * The same calls in one hook, both ways, each on a simulator of its own made from `world`:
+ * in the test's process, and through `dispatch`. Checks the two agree (after `same`, for what
+ * differs between two simulators, such as when each was made) and resolves to the answers.
+ */
+export async function agreed(
+  world: SimulatorOptions,
+  calls: readonly (readonly string[])[],
+  same: (stdout: string) => string = (stdout) => stdout,
+): Promise<Ended[]> {
+  const here = await HookToolsSimulator.create(world);
+  const there = await HookToolsSimulator.create(world);
+  try {
+    const { results } = await inProcess(here, calls);
+    const through = (await throughDispatch(there, calls)).results;
+    const shown = (all: Ended[]): Ended[] => all.map((r) => ({ ...r, stdout: same(r.stdout) }));
+    if (JSON.stringify(shown(through)) !== JSON.stringify(shown(results))) {
+      throw new Error(
+        `in process and through dispatch disagree:\n${JSON.stringify(results)}\n${JSON.stringify(through)}`,
+      );
+    }
+    return results;
+  } finally {
+    await here.cleanup();
+    await there.cleanup();
+  }
+}

@@ -2,13 +2,11 @@
 // internal/worker/uniter/runner/jujuc/relation-ids.go, relation-list.go, relation-get.go,
 // relation-set.go and their shared `-r` flag (relation.go, `newRelationIdValue`).
 
+import { APPLICATION, UNIT } from '../../juju/names.js';
 import { settings } from './flags.js';
 import { formatOf, render } from './format.js';
 import { type Call, type Flag, type Tool, ToolExit, checkEmpty } from './tool.js';
 import { type Relation, applicationName } from '../world.js';
-
-const UNIT = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*\/\d+$/;
-const APPLICATION = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
 
 const RELATION_FLAGS: Readonly<Record<string, Flag>> = {
   relation: { type: 'string', short: 'r', usage: 'Specify a relation by id' },

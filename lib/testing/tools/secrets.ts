@@ -10,20 +10,14 @@ import { randomBytes } from 'node:crypto';
 
 import { parseDocument } from 'yaml';
 
+import { APPLICATION, SECRET_KEY, SECRET_ROTATE_POLICIES, UNIT, secretXidOf } from '../../juju/names.js';
 import { formatOf, render, struct } from './format.js';
 import { relationOf } from './relations.js';
 import { type Call, type Flag, type Parsed, type Tool, ToolExit, checkEmpty } from './tool.js';
 import type { SecretRecord, World } from '../world.js';
 
-/** core/secrets: a content key. */
-const KEY = /^[a-z](?:-?[a-z0-9]){2,}$/;
-/** core/secrets: the 20-character xid of a secret, in Go's base32 "hex" alphabet. */
-const ID = /^[0-9a-v]{20}$/;
-const UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
-const ROTATE = ['never', 'hourly', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly'];
+const ROTATE: readonly string[] = SECRET_ROTATE_POLICIES;
 const MAX_BYTES = 1000 * 1000;
-const UNIT = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*\/\d+$/;
-const APPLICATION = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
 
 /**
  * The secret id of `secret:<id>`, `secret://<uuid>/<id>` or `<id>` (ParseURI); exit 2 as an
@@ -32,20 +26,12 @@ const APPLICATION = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
  * @internal
  */
 export function secretIdOf(given: string): string {
-  let rest = given;
-  if (rest.startsWith('secret://')) {
-    const [uuid, id, ...more] = rest.slice('secret://'.length).split('/');
-    if (uuid === undefined || !UUID.test(uuid) || more.length > 0) {
-      throw new ToolExit(2, `secret URI "${given}" not valid`);
-    }
-    rest = id ?? '';
-  } else if (rest.startsWith('secret:')) {
-    rest = rest.slice('secret:'.length);
-  } else if (/^[a-z][a-z0-9+.-]*:/.test(rest)) {
-    throw new ToolExit(2, `secret URI scheme "${rest.slice(0, rest.indexOf(':'))}" not valid`);
+  if (!given.startsWith('secret:') && /^[a-z][a-z0-9+.-]*:/.test(given)) {
+    throw new ToolExit(2, `secret URI scheme "${given.slice(0, given.indexOf(':'))}" not valid`);
   }
-  if (!ID.test(rest)) throw new ToolExit(2, `secret URI "${given}" not valid`);
-  return rest;
+  const id = secretXidOf(given);
+  if (id === undefined) throw new ToolExit(2, `secret URI "${given}" not valid`);
+  return id;
 }
 
 /** A new secret id, as Juju's controller hands out (an xid). */
@@ -166,7 +152,7 @@ function upsertOf({ parsed, files, file }: Call, args: readonly string[]): Upser
   for (const [given, value] of raw) {
     const encoded = given.endsWith('#base64');
     const key = encoded ? given.slice(0, -'#base64'.length) : given;
-    if (!KEY.test(key)) throw new ToolExit(2, `key "${key}" not valid`);
+    if (!SECRET_KEY.test(key)) throw new ToolExit(2, `key "${key}" not valid`);
     const base64 = encoded ? value : Buffer.from(value).toString('base64');
     if (base64.length > MAX_BYTES) {
       throw new ToolExit(

@@ -2,13 +2,10 @@
 // internal/worker/uniter/runner/jujuc/storage-get.go, storage-list.go, storage-add.go and the
 // storage id flag they share (storage.go, newStorageIdValue).
 
+import { STORAGE_ID, STORAGE_NAME } from '../../juju/names.js';
 import { formatOf, render } from './format.js';
 import { type Tool, ToolExit, checkEmpty } from './tool.js';
 import type { StorageRecord, World } from '../world.js';
-
-/** `names.IsValidStorage`: a storage name and an instance number, such as `data/0`. */
-const STORAGE_ID = /^[a-z](?:[a-z0-9-]*[a-z0-9])?\/\d+$/;
-const STORAGE_NAME = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 
 /** `data/0` of a storage instance. */
 export function storageId(s: StorageRecord): string {

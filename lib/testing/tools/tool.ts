@@ -74,7 +74,6 @@ export interface Effect {
   readonly actionResults?: [string[], string][];
   readonly actionFailed?: string;
   readonly actionLog?: string;
-  readonly reboot?: 'after-hook' | 'now';
 }
 
 /**

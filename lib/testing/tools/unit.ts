@@ -131,7 +131,7 @@ export const UNIT_TOOLS = {
           'juju-reboot --now: Juju stopped the hook to reboot the machine; it runs the hook again after the reboot',
         );
       }
-      return { effect: { reboot: now ? 'now' : 'after-hook' } };
+      return {};
     },
   },
 

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 
 import { HookToolsSimulator } from '../../../lib/testing/index.js';
-import { SHELL_CHARM, inProcess, throughDispatch } from '../../support/both-ways.js';
+import { SHELL_CHARM, agreed, inProcess } from '../../support/both-ways.js';
 
 describe('simulated tools: ports', function () {
   this.timeout(30_000);
@@ -46,12 +46,7 @@ describe('simulated tools: ports', function () {
       { protocol: 'udp', port: 5000, toPort: 5010, endpoints: ['metrics', 'admin'] },
       { protocol: 'icmp' },
     ]);
-    const other = await HookToolsSimulator.create({ unitName: 'webapp/0' });
-    try {
-      expect((await throughDispatch(other, CALLS)).results.map((r) => r.stdout)).to.deep.equal(ANSWERS);
-    } finally {
-      await other.cleanup();
-    }
+    expect((await agreed({ unitName: 'webapp/0' }, CALLS)).map((r) => r.stdout)).to.deep.equal(ANSWERS);
   });
 
   it('refuse what ParsePortRange and Validate refuse (exit 2), and a conflicting range (exit 1)', async () => {
@@ -82,16 +77,8 @@ describe('simulated tools: ports', function () {
         'ERROR cannot open 8080/tcp (unit "webapp/0"): port range conflicts with 8000-8100/tcp (unit "webapp/0")\n',
       ],
     ];
-    const { results } = await inProcess(simulator, calls);
+    const results = await agreed({ unitName: 'webapp/0' }, calls);
     expect(results.map((r) => [r.code, r.stderr])).to.deep.equal(expected);
-    const other = await HookToolsSimulator.create({ unitName: 'webapp/0' });
-    try {
-      expect((await throughDispatch(other, calls)).results.map((r) => [r.code, r.stderr])).to.deep.equal(
-        expected,
-      );
-    } finally {
-      await other.cleanup();
-    }
   });
 
   it('keep no port a failed hook opened or closed, as Juju commits them only when it succeeds', async () => {

@@ -6,13 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { HookToolsSimulator, type SimulatorOptions } from '../../../lib/testing/index.js';
-import {
-  type Ended,
-  SHELL_CHARM,
-  inProcess,
-  throughDispatch,
-  throughExecutables,
-} from '../../support/both-ways.js';
+import { SHELL_CHARM, agreed, inProcess, throughExecutables } from '../../support/both-ways.js';
 
 const OWNED = 'd4ef5g6h7i8j9k0l1m2n';
 const GRANTED = 'c0ffee00c0ffee00c0ff';
@@ -33,25 +27,11 @@ const WORLD: SimulatorOptions = {
   ],
 };
 
-/** The same calls in one hook, both ways, each on a simulator of its own made from `world`. */
-async function both(world: SimulatorOptions, calls: string[][]): Promise<Ended[]> {
-  const here = await HookToolsSimulator.create(world);
-  const there = await HookToolsSimulator.create(world);
-  try {
-    const { results } = await inProcess(here, calls);
-    expect((await throughDispatch(there, calls)).results).to.deep.equal(results);
-    return results;
-  } finally {
-    await here.cleanup();
-    await there.cleanup();
-  }
-}
-
 describe('simulated tools: secrets', function () {
   this.timeout(30_000);
 
   it('read the tracked revision, the latest with --peek, and track it with --refresh', async () => {
-    const results = await both(WORLD, [
+    const results = await agreed(WORLD, [
       ['secret-get', GRANTED, '--format=json'],
       ['secret-get', `secret:${GRANTED}`, '--peek', '--format=json'],
       ['secret-get', '--label', 'their-token', '--format=json'],
@@ -70,7 +50,7 @@ describe('simulated tools: secrets', function () {
   });
 
   it('let the owner set content (a new revision, none for the same content), label and metadata', async () => {
-    const results = await both(WORLD, [
+    const results = await agreed(WORLD, [
       ['secret-set', OWNED, 'password=one'],
       ['secret-info-get', OWNED, '--format=json'],
       ['secret-set', OWNED, 'password=two', '--label', 'db', '--description', 'the db', '--rotate', 'daily'],
@@ -101,7 +81,7 @@ describe('simulated tools: secrets', function () {
   });
 
   it('grant and revoke on a relation, as GrantSecret and RevokeSecret allow', async () => {
-    const results = await both(WORLD, [
+    const results = await agreed(WORLD, [
       ['secret-grant', OWNED, '-r', 'database:3', '--unit', 'postgresql/1'],
       ['secret-grant', OWNED, '-r', '3'],
       ['secret-revoke', OWNED, '--unit', 'postgresql/1'],
@@ -137,7 +117,7 @@ describe('simulated tools: secrets', function () {
   });
 
   it('refuse what Juju refuses, with its exit code and ERROR line', async () => {
-    const results = await both({ ...WORLD, leader: false }, [
+    const results = await agreed({ ...WORLD, leader: false }, [
       ['secret-add', 'token=x'],
       ['secret-add', '--owner', 'unit', 'ab=x'],
       ['secret-add', '--owner', 'machine', 'token=x'],

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { HookToolsSimulator, type SimulatorOptions } from '../../../lib/testing/index.js';
-import { SHELL_CHARM, inProcess, throughDispatch } from '../../support/both-ways.js';
+import { SHELL_CHARM, agreed, inProcess } from '../../support/both-ways.js';
 
 const WORLD: SimulatorOptions = {
   storage: [
@@ -42,18 +42,8 @@ describe('simulated tools: storage', function () {
       [2, '', 'ERROR no storage instance specified\n'],
       [1, '', 'ERROR invalid storage attribute "size"\n'],
     ];
-    for (const way of [inProcess, throughDispatch]) {
-      const simulator = await HookToolsSimulator.create(WORLD);
-      try {
-        const { results } = await way(simulator, calls);
-        expect(
-          results.map((r) => [r.code, r.stdout, r.stderr]),
-          way.name,
-        ).to.deep.equal(expected);
-      } finally {
-        await simulator.cleanup();
-      }
-    }
+    const results = await agreed(WORLD, calls);
+    expect(results.map((r) => [r.code, r.stdout, r.stderr])).to.deep.equal(expected);
   });
 
   it('answer a storage hook about its own instance (JUJU_STORAGE_ID)', async () => {
