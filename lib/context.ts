@@ -106,6 +106,8 @@ export const CONTEXT_OPTIONS = {
 const CLOSE_OPTIONS = { failed: BOOLEAN };
 
 const READY = new ActiveStatus('Ready');
+/** How many contexts this copy of the package has made: the opening number of the next, less one. */
+let contextsMade = 0;
 /** How many distinct conditions a context keeps: enough for any charm, bounded for any loop. */
 const MAX_CONDITIONS = 100;
 /**
@@ -159,6 +161,13 @@ export class StatusContext {
   readonly errorStatus: SettableStatus | undefined;
   /** Whether the published message summarizes every open condition; see {@link ContextOptions}. */
   readonly summary: boolean;
+  /**
+   * When it was opened, counted in the process: an `add()` lists the contexts it reaches in
+   * this order, outermost first.
+   *
+   * @internal
+   */
+  readonly opened = ++contextsMade;
 
   /** The bus that delivers to this context, and that hears what it publishes. */
   readonly #bus: ContextHost;

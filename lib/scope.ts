@@ -19,6 +19,8 @@ interface Frame {
 /** What the scope needs of a context. */
 interface Scoped {
   readonly closed: boolean;
+  /** When it was opened, counted in the process: bus-wide and scoped contexts are listed in this order. */
+  readonly opened: number;
 }
 
 /**
@@ -68,7 +70,7 @@ function hookIn(from: Frame | undefined): InProcessHook | undefined {
  * reaches both kinds, outermost first.
  *
  * Opening and closing cost O(1) whatever the number of open contexts: frames are linked, not
- * copied, and bus-wide contexts sit in a set. Nothing is counted, so no count can drift when a
+ * copied, bus-wide contexts sit in a set, and each context carries its opening number. Nothing is counted, so no count can drift when a
  * listener opens or closes contexts in the middle of an event: a closed context is simply
  * skipped. Looking up what an `add()` reaches allocates nothing in the common case.
  *
@@ -91,24 +93,16 @@ export class Reach<C extends Scoped> {
    * counting them, as every open() does, never lists them (bench/core.ts, "open()+close()").
    */
   readonly #perHook = new Map<InProcessHook | undefined, number>();
-  /**
-   * The opening order of each open context, to list bus-wide and scoped ones together,
-   * outermost first. A Map, emptied as contexts close: a WeakMap holding 100,000 contexts made
-   * the collector's work grow with them (bench/core.ts, "open()+close() per context").
-   */
-  readonly #order = new Map<C, number>();
-  #opened = 0;
-
   /** Runs `fn` inside `context`, and inside every scoped context the caller is inside. */
   run<R>(context: C, fn: () => R): R {
-    this.#order.set(context, ++this.#opened);
-    const contexts = Object.freeze([...this.#scoped(storage.getStore()), context]);
-    return storage.run({ owner: this, contexts, outer: storage.getStore() }, fn);
+    const outer = storage.getStore();
+    const around = this.#scoped(outer);
+    const contexts = Object.freeze(around.length === 0 ? [context] : [...around, context]);
+    return storage.run({ owner: this, contexts, outer }, fn);
   }
 
   /** Makes `context` reach every `add()` on the bus until it closes. */
   open(context: C): void {
-    this.#order.set(context, ++this.#opened);
     this.#global.add(context);
     this.#globalView = undefined;
     const hook = currentHook();
@@ -118,15 +112,13 @@ export class Reach<C extends Scoped> {
 
   /** Stops `context` receiving, from wherever it was opened. */
   close(context: C): void {
-    this.#order.delete(context);
-    if (this.#global.delete(context)) {
-      this.#globalView = undefined;
-      const hook = this.#hookOf.get(context);
-      const left = (this.#perHook.get(hook) ?? 1) - 1;
-      if (left === 0) this.#perHook.delete(hook);
-      else this.#perHook.set(hook, left);
-    }
+    if (!this.#global.delete(context)) return; // a scoped context: its frames skip it once closed
+    this.#globalView = undefined;
+    const hook = this.#hookOf.get(context);
     this.#hookOf.delete(context);
+    const left = (this.#perHook.get(hook) ?? 1) - 1;
+    if (left === 0) this.#perHook.delete(hook);
+    else this.#perHook.set(hook, left);
   }
 
   /** The live contexts an `add()` from the caller reaches, outermost first; a frozen array. */
@@ -147,8 +139,7 @@ export class Reach<C extends Scoped> {
     if (this.#global.size === 0) return scoped;
     const global = this.#globalFrom(from);
     if (scoped.length === 0) return global;
-    const order = (c: C): number => this.#order.get(c) ?? 0;
-    return Object.freeze([...global, ...scoped].sort((a, b) => order(a) - order(b)));
+    return Object.freeze([...global, ...scoped].sort((a, b) => a.opened - b.opened));
   }
 
   /** The bus-wide contexts an `add()` from `from` reaches: those of its hook, if in one. */
