@@ -76,7 +76,8 @@ export interface ContextHost {
   failed(failure: unknown, context?: StatusContext): void;
   /** Misuse that must not break flow. */
   warned(message: string): void;
-  emit(event: 'resolved', status: StatusBase, context: StatusContext): boolean;
+  /** The context published its final status. */
+  resolved(status: StatusBase, context: StatusContext): void;
 }
 
 /** Options of {@link StatusContext.close}. */
@@ -118,17 +119,32 @@ const MAX_COUNTED = 1000;
 /** The width of the message column of `juju status`. */
 const SUMMARY_WIDTH = 120;
 
+/** A context that has not published its final status, as the report at exit names it. */
+interface Unpublished {
+  readonly unit: Unit;
+  readonly closed: boolean;
+}
+
 /**
- * Contexts of this process that have not published their final status: open, or closing with
- * the final write not yet landed. Reported at exit, because their units show a stale status.
+ * This copy's contexts that have not published their final status: open, or closing with the
+ * final write not yet landed. An array each context knows its slot in, so that one is
+ * forgotten in O(1) without hashing it: a Set of them was a fifth of a whole context on Node 20
+ * (bench/core.ts, "context(unit, body)").
  */
-const unclosed = shared('open contexts', () => {
-  const open = new Set<{ readonly unit: Unit; readonly closed: boolean }>();
+const unpublished: StatusContext[] = [];
+
+/**
+ * Every copy's unpublished contexts, reported at exit on one line, because their units show a
+ * stale status. Each copy adds the list of its own.
+ */
+shared('unpublished contexts', () => {
+  const copies = new Set<readonly Unpublished[]>();
   process.once('exit', () => {
-    if (open.size > 0) console.error(unpublishedReport([...open], 'at exit'));
+    const left = [...copies].flat();
+    if (left.length > 0) console.error(unpublishedReport(left, 'at exit'));
   });
-  return open;
-});
+  return copies;
+}).add(unpublished);
 
 /**
  * A piece of work whose statuses end in one resolved final status on a unit.
@@ -191,6 +207,8 @@ export class StatusContext {
   #closing: Promise<StatusBase> | undefined;
   /** Whether the final status was published as close() began: a synchronous unit took it. */
   #published = false;
+  /** Where this context is in {@link unpublished}; -1 once it has published or been abandoned. */
+  #slot: number;
   /** The test's in-process hook run this context was opened in, which ends it with the run. */
   #hook: InProcessHook | undefined;
 
@@ -206,7 +224,7 @@ export class StatusContext {
     this.summary = summary;
     this.#bus = bus;
     this.#queue = queueOf(this.unit);
-    unclosed.add(this);
+    this.#slot = unpublished.push(this) - 1;
     this.#hook = currentHook();
     this.#hook?.contexts.add(this);
   }
@@ -306,7 +324,14 @@ export class StatusContext {
 
   /** No longer a context left open: out of the report at exit and out of its hook run's. */
   #forget(): void {
-    unclosed.delete(this);
+    const slot = this.#slot;
+    if (slot === -1) return;
+    this.#slot = -1;
+    const last = unpublished.pop(); // the last context moves into the slot
+    if (last !== undefined && last !== this) {
+      unpublished[slot] = last;
+      last.#slot = slot;
+    }
     this.#hook?.contexts.delete(this);
   }
 
@@ -441,7 +466,7 @@ export class StatusContext {
       // wrote to it, else unknown.
       const report = (shown: StatusBase | undefined): StatusBase => {
         const status = shown ?? this.#queue.last ?? new UnknownStatus();
-        this.#bus.emit('resolved', status, this);
+        this.#bus.resolved(status, this);
         return status;
       };
       return this.#queue.idle().then(() => {
@@ -474,11 +499,11 @@ export class StatusContext {
     if (landed === undefined) {
       this.#published = true;
       this.#forget();
-      this.#bus.emit('resolved', final, this);
+      this.#bus.resolved(final, this);
       return Promise.resolve(final);
     }
     return landed.then(() => {
-      this.#bus.emit('resolved', final, this);
+      this.#bus.resolved(final, this);
       return final;
     });
   }

@@ -337,4 +337,28 @@ describe('StatusBus, which status events are heard', () => {
     sinon.assert.calledOnce(fourth);
     await ctx.close();
   });
+
+  it('emits open and resolved to whoever listens at that moment, however listeners came and went', async () => {
+    const bus = new StatusBus();
+    bus.on('warning', () => undefined);
+    const unit = new MemoryUnit();
+    await bus.context(unit, () => undefined); // nobody listens yet
+    const opened = sinon.spy();
+    const resolved = sinon.spy();
+    bus.once('open', opened);
+    bus.on('resolved', resolved);
+    await bus.context(unit, () => undefined);
+    await bus.context(unit, () => undefined);
+    sinon.assert.calledOnce(opened);
+    sinon.assert.calledTwice(resolved);
+    bus.off('resolved', resolved);
+    await bus.context(unit, () => undefined);
+    sinon.assert.calledTwice(resolved);
+    bus.removeAllListeners();
+    const again = sinon.spy();
+    bus.addListener('resolved', again);
+    const ctx = bus.open(unit);
+    expect(await ctx.close()).to.equal(again.firstCall.args[0]);
+    sinon.assert.calledOnceWithExactly(again, sinon.match.instanceOf(ActiveStatus), ctx);
+  });
 });

@@ -924,6 +924,34 @@ describe('status contexts, beyond the original', () => {
         'charms-contextual-status: 2 status contexts were still open at exit and never published a final status; the unit keeps showing a stale status (units: a MemoryUnit, HookToolUnit(unit))',
       );
     });
+
+    it('forgets each context as it publishes, in any order, and reports every copy of the package on one line', async () => {
+      const script = `
+        import { cpSync, rmSync, writeFileSync } from 'node:fs';
+        const dir = 'node_modules/.cache/charms-contextual-status-exit-copy';
+        rmSync(dir, { recursive: true, force: true });
+        cpSync('lib', dir, { recursive: true });
+        writeFileSync(dir + '/package.json', '{ "type": "module" }');
+        process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+        const first = await import('./lib/index.ts');
+        const second = await import('./' + dir + '/index.ts');
+        const unit = (name) => ({ [name]: class { setStatus() {} } })[name];
+        const early = first.open(new (unit('Early'))());
+        first.open(new (unit('Middle'))());
+        second.open(new second.HookToolUnit());
+        const late = first.open(new (unit('Late'))());
+        await early.close(); // the first opened goes first: the last takes its place
+        await first.context(new first.MemoryUnit(), () => undefined);
+        await late.close(); // and goes from there
+      `;
+      const { stderr } = await runScript(script);
+      const reports = stderr.split('\n').filter((line) => line.includes('at exit'));
+      expect(reports, stderr).to.have.length(1);
+      expect(reports[0]).to.include('2 status contexts were still open at exit');
+      expect(reports[0]).to.match(
+        /\(units: (a Middle, HookToolUnit\(unit\)|HookToolUnit\(unit\), a Middle)\)/,
+      );
+    });
   });
 });
 
