@@ -238,6 +238,15 @@ export class StatusContext {
     return new StatusContext(bus, unit, options);
   }
 
+  /**
+   * True once the final status is published: with a synchronous unit, as `close()` begins.
+   *
+   * @internal
+   */
+  get published(): boolean {
+    return this.#published;
+  }
+
   /** True once `close()` has begun: the context receives nothing more. */
   get closed(): boolean {
     return this.#closed;
