@@ -124,9 +124,8 @@ export class Reach<C extends Scoped> {
   /** The live contexts an `add()` from the caller reaches, outermost first; a frozen array. */
   reached(): readonly C[] {
     const from = storage.getStore();
-    // The common case, small enough for V8 to inline into add() (bench/core.ts, "add(blocked),
-    // context() body"): the caller is in a frame of one live context of this bus's, and no
-    // open() context is about.
+    // The common case first (bench/core.ts, "add(blocked), context() body"): the caller is in a
+    // frame of one live context of this bus's, and no open() context is about.
     if (from?.owner === this && from.contexts.length === 1 && this.#global.size === 0) {
       const contexts = from.contexts as readonly C[];
       if (contexts[0]?.closed === false) return contexts;
