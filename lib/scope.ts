@@ -84,7 +84,7 @@ function hookIn(from: Frame | undefined): InProcessHook | undefined {
 export class Reach<C extends Scoped> {
   /** Bus-wide contexts (`open()`), in opening order. */
   readonly #global = new Set<C>();
-  /** A frozen copy of `#global` for listeners, made when first needed after a change. */
+  /** A copy of `#global` to deliver to, made when first needed after a change. */
   #globalView: readonly C[] | undefined = NONE;
   /** The hook each bus-wide context was opened in, for those opened in a test's hook run. */
   readonly #hookOf = new Map<C, InProcessHook>();
@@ -93,11 +93,19 @@ export class Reach<C extends Scoped> {
    * counting them, as every open() does, never lists them (bench/core.ts, "open()+close()").
    */
   readonly #perHook = new Map<InProcessHook | undefined, number>();
+  /**
+   * The contexts last shown to a listener, as a frozen copy, and the array it copies: the adds
+   * of one body show listeners one copy, made once (freezing a copy per add doubled the cost of
+   * an add with a listener; bench/core.ts, "+ 1 listener"). Forgotten when a context closes, so
+   * that it keeps no closed context alive.
+   */
+  #shown: { of: readonly C[]; copy: readonly C[] } | undefined;
+
   /** Runs `fn` inside `context`, and inside every scoped context the caller is inside. */
   run<R>(context: C, fn: () => R): R {
     const outer = storage.getStore();
     const around = this.#scoped(outer);
-    const contexts = Object.freeze(around.length === 0 ? [context] : [...around, context]);
+    const contexts = around.length === 0 ? [context] : [...around, context];
     return storage.run({ owner: this, contexts, outer }, fn);
   }
 
@@ -112,6 +120,7 @@ export class Reach<C extends Scoped> {
 
   /** Stops `context` receiving, from wherever it was opened. */
   close(context: C): void {
+    this.#shown = undefined;
     if (!this.#global.delete(context)) return; // a scoped context: its frames skip it once closed
     this.#globalView = undefined;
     const hook = this.#hookOf.get(context);
@@ -121,7 +130,12 @@ export class Reach<C extends Scoped> {
     else this.#perHook.set(hook, left);
   }
 
-  /** The live contexts an `add()` from the caller reaches, outermost first; a frozen array. */
+  /**
+   * The live contexts an `add()` from the caller reaches, outermost first. Never changed once
+   * made, and never frozen: V8 reads the elements of a frozen array through a generic lookup
+   * (a call per element), which was a third of an add() (bench/instructions.ts). Listeners are
+   * shown a frozen copy ({@link Reach.shown}).
+   */
   reached(): readonly C[] {
     const from = storage.getStore();
     // The common case first (bench/core.ts, "add(blocked), context() body"): the caller is in a
@@ -133,20 +147,26 @@ export class Reach<C extends Scoped> {
     return this.#reachedFrom(from);
   }
 
+  /** `contexts`, as {@link Reach.reached} made it, frozen for a listener to see. */
+  shown(contexts: readonly C[]): readonly C[] {
+    if (this.#shown?.of !== contexts) this.#shown = { of: contexts, copy: Object.freeze(contexts.slice()) };
+    return this.#shown.copy;
+  }
+
   #reachedFrom(from: Frame | undefined): readonly C[] {
     const scoped = this.#scoped(from);
     if (this.#global.size === 0) return scoped;
     const global = this.#globalFrom(from);
     if (scoped.length === 0) return global;
-    return Object.freeze([...global, ...scoped].sort((a, b) => a.opened - b.opened));
+    return [...global, ...scoped].sort((a, b) => a.opened - b.opened);
   }
 
   /** The bus-wide contexts an `add()` from `from` reaches: those of its hook, if in one. */
   #globalFrom(from: Frame | undefined): readonly C[] {
-    const all = (this.#globalView ??= Object.freeze([...this.#global]));
+    const all = (this.#globalView ??= [...this.#global]);
     const hook = hookIn(from);
     if (this.#hookOf.size === 0 && hook === undefined) return all;
-    return Object.freeze(all.filter((c) => this.#hookOf.get(c) === hook));
+    return all.filter((c) => this.#hookOf.get(c) === hook);
   }
 
   /** How many live contexts an `add()` from the caller reaches, without listing them. */
@@ -175,11 +195,6 @@ export class Reach<C extends Scoped> {
     const frame = this.#frame(from);
     if (frame === undefined) return NONE;
     const contexts = frame.contexts as readonly C[];
-    // An indexed loop, as in StatusBus's delivery: see bench/core.ts.
-    // eslint-disable-next-line @typescript-eslint/prefer-for-of
-    for (let i = 0; i < contexts.length; i += 1) {
-      if (contexts[i]?.closed === true) return Object.freeze(contexts.filter((c) => !c.closed));
-    }
-    return contexts;
+    return contexts.some((c) => c.closed) ? contexts.filter((c) => !c.closed) : contexts;
   }
 }

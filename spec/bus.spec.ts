@@ -338,6 +338,31 @@ describe('StatusBus, which status events are heard', () => {
     await ctx.close();
   });
 
+  it('shows listeners the contexts an add() reached frozen, so none can change whom later adds reach', async () => {
+    const bus = new StatusBus();
+    const errors = sinon.spy();
+    bus.on('error', errors);
+    const seen: (readonly unknown[])[] = [];
+    bus.on('maintenance', (_status, contexts) => {
+      seen.push(contexts);
+      (contexts as unknown[]).length = 0; // throws: the array is frozen
+    });
+    const unit = new MemoryUnit();
+    await bus.context(unit, () => {
+      bus.add(new MaintenanceStatus('first'));
+      bus.add(new MaintenanceStatus('second'));
+    });
+    expect(unit.history.map(String)).to.deep.equal([
+      'maintenance: first',
+      'maintenance: second',
+      'active: Ready',
+    ]);
+    expect(seen).to.have.length(2);
+    expect(seen.every((contexts) => Object.isFrozen(contexts) && contexts.length === 1)).to.equal(true);
+    sinon.assert.calledTwice(errors);
+    expect(errors.firstCall.args[0]).to.be.instanceOf(TypeError);
+  });
+
   it('emits open and resolved to whoever listens at that moment, however listeners came and went', async () => {
     const bus = new StatusBus();
     bus.on('warning', () => undefined);
