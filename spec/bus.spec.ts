@@ -361,6 +361,15 @@ describe('StatusBus, which status events are heard', () => {
     expect(seen.every((contexts) => Object.isFrozen(contexts) && contexts.length === 1)).to.equal(true);
     sinon.assert.calledTwice(errors);
     expect(errors.firstCall.args[0]).to.be.instanceOf(TypeError);
+    // The next context's adds show the next context, never the last one's copy.
+    const next = await new Promise<unknown>((resolve) => {
+      bus.once('open', resolve);
+      void bus.context(new MemoryUnit(), () => {
+        bus.add(new MaintenanceStatus('third'));
+      });
+    });
+    expect(seen[2]).to.have.length(1);
+    expect(seen[2]?.[0]).to.equal(next);
   });
 
   it('emits open and resolved to whoever listens at that moment, however listeners came and went', async () => {
