@@ -70,9 +70,9 @@ function hookIn(from: Frame | undefined): InProcessHook | undefined {
  * reaches both kinds, outermost first.
  *
  * Opening and closing cost O(1) whatever the number of open contexts: frames are linked, not
- * copied, bus-wide contexts sit in a set, and each context carries its opening number. Nothing is counted, so no count can drift when a
- * listener opens or closes contexts in the middle of an event: a closed context is simply
- * skipped. Looking up what an `add()` reaches allocates nothing in the common case.
+ * copied, bus-wide contexts sit in a set, and each context carries its opening number. Nothing
+ * is counted, so no count can drift when a listener opens or closes contexts in the middle of
+ * an event: a closed context is simply skipped. Looking up what an `add()` reaches allocates nothing in the common case.
  *
  * A hook the testing entry runs in the test's process is a process of its own, as far as
  * contexts go: a bus-wide context opened there reaches only the `add()` calls of that hook, as
