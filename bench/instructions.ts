@@ -16,7 +16,17 @@ const dist = new URL('../dist/index.js', import.meta.url).href;
 const emitter = new URL('../node_modules/eventemitter3/index.mjs', import.meta.url).href;
 const MORE = 1_000_000;
 
-/** Each case: module code that defines `op()`, one operation, run in a loop `N` times when warm. */
+/** A case adding a status of `kind` in a `context()` body on a synchronous unit, after `setup`. */
+function inBody(kind: 'BlockedStatus' | 'MaintenanceStatus', setup = ''): string {
+  return `
+    const { StatusBus, ${kind} } = await import(${JSON.stringify(dist)});
+    const bus = new StatusBus();
+    ${setup}
+    const status = new ${kind}('Add a database');
+    await bus.context({ setStatus() {} }, () => run(() => bus.add(status)));`;
+}
+
+/** Each case: module code that hands `run()` one operation, looped when warm and then counted. */
 const CASES: Record<string, string> = {
   'bare eventemitter3 emit (the limit)': `
     const { EventEmitter } = await import(${JSON.stringify(emitter)});
@@ -26,11 +36,7 @@ const CASES: Record<string, string> = {
     emitter.on('blocked', (s) => { kept ??= s; });
     const op = () => emitter.emit('blocked', status);
     await run(op);`,
-  'add(blocked), context() body': `
-    const { StatusBus, BlockedStatus } = await import(${JSON.stringify(dist)});
-    const bus = new StatusBus();
-    const status = new BlockedStatus('Add a database');
-    await bus.context({ setStatus() {} }, () => run(() => bus.add(status)));`,
+  'add(blocked), context() body': inBody('BlockedStatus'),
   'add(blocked), open() context': `
     const { StatusBus, BlockedStatus } = await import(${JSON.stringify(dist)});
     const bus = new StatusBus();
@@ -38,18 +44,8 @@ const CASES: Record<string, string> = {
     const opened = bus.open({ setStatus() {} });
     await run(() => bus.add(status));
     await opened.close();`,
-  '+ 1 listener, context() body': `
-    const { StatusBus, BlockedStatus } = await import(${JSON.stringify(dist)});
-    const bus = new StatusBus();
-    let heard = 0;
-    bus.on('blocked', () => { heard += 1; });
-    const status = new BlockedStatus('Add a database');
-    await bus.context({ setStatus() {} }, () => run(() => bus.add(status)));`,
-  'add(maintenance) → sync unit': `
-    const { StatusBus, MaintenanceStatus } = await import(${JSON.stringify(dist)});
-    const bus = new StatusBus();
-    const status = new MaintenanceStatus('Installing');
-    await bus.context({ setStatus() {} }, () => run(() => bus.add(status)));`,
+  '+ 1 listener, context() body': inBody('BlockedStatus', "bus.on('blocked', () => undefined);"),
+  'add(maintenance) → sync unit': inBody('MaintenanceStatus'),
   "Node's AsyncLocalStorage getStore()": `
     const { AsyncLocalStorage } = await import('node:async_hooks');
     const storage = new AsyncLocalStorage();

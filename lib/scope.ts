@@ -19,7 +19,7 @@ interface Frame {
 /** What the scope needs of a context. */
 interface Scoped {
   readonly closed: boolean;
-  /** When it was opened, counted in the process: bus-wide and scoped contexts are listed in this order. */
+  /** When it was opened, counted in the process: bus-wide and scoped ones are listed in this order. */
   readonly opened: number;
 }
 
@@ -72,7 +72,8 @@ function hookIn(from: Frame | undefined): InProcessHook | undefined {
  * Opening and closing cost O(1) whatever the number of open contexts: frames are linked, not
  * copied, bus-wide contexts sit in a set, and each context carries its opening number. Nothing
  * is counted, so no count can drift when a listener opens or closes contexts in the middle of
- * an event: a closed context is simply skipped. Looking up what an `add()` reaches allocates nothing in the common case.
+ * an event: a closed context is simply skipped. Looking up what an `add()` reaches allocates
+ * nothing in the common case.
  *
  * A hook the testing entry runs in the test's process is a process of its own, as far as
  * contexts go: a bus-wide context opened there reaches only the `add()` calls of that hook, as
