@@ -1,10 +1,9 @@
 import { describeUnit, listOf, unpublishedReport } from './describe.js';
-import type { InProcessHook } from './hook.js';
+import { type InProcessHook, currentHook } from './hook.js';
 import { BOOLEAN, type Rule, checkOptions, rule } from './options.js';
 import { adopt } from './thenable.js';
 import { type WriteQueue, queueOf } from './queue.js';
 import { shared } from './registry.js';
-import { currentHook } from './scope.js';
 import {
   ActiveStatus,
   type BlockedStatus,

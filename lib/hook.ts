@@ -4,9 +4,10 @@
 // `process.exitCode`. The testing entry can also run a charm's hook in the test's own process
 // (`simulator.runHook({ reconcile, options }, …)`); there each of these belongs to that one
 // hook run instead, so that twenty runs at once in one process see only their own. The run is
-// found through the async scope (`lib/scope.ts`), which every copy of this package shares.
+// found through the async scope (`lib/scope.ts`), which every copy of this package shares and
+// which holds the run as an opaque key: this file is the one door to it.
 
-import { currentHook } from './scope.js';
+import { scopeHook } from './scope.js';
 
 /** What a hook tool answered. */
 export interface ToolReply {
@@ -53,6 +54,16 @@ export interface InProcessHook {
   exit(code: number): void;
   /** Contexts opened in the run that have not published their final status. */
   readonly contexts: Set<HookContext>;
+}
+
+/**
+ * The hook run in the test's process that the caller belongs to; `undefined` in a charm's own
+ * process, and in a test outside any run.
+ *
+ * @internal
+ */
+export function currentHook(): InProcessHook | undefined {
+  return scopeHook() as InProcessHook | undefined;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-import type { InProcessHook } from './hook.js';
 import { shared } from './registry.js';
 
 /**
@@ -12,8 +11,11 @@ interface Frame {
   /** The live contexts of `owner` the code in this frame runs inside, outermost first. */
   readonly contexts: readonly Scoped[];
   readonly outer: Frame | undefined;
-  /** Set on the frame of a hook run in the test's process: see `lib/hook.ts`. */
-  readonly hook?: InProcessHook;
+  /**
+   * Set on the frame of a hook run in the test's process: an opaque key here, which only
+   * `lib/hook.ts` knows the shape of.
+   */
+  readonly hook?: object;
 }
 
 /** What the scope needs of a context. */
@@ -37,24 +39,26 @@ const HOOK_FRAMES = Object.freeze({});
 
 /**
  * Runs `fn` as the hook `hook`: everything it starts, across every `await`, sees `hook` from
- * {@link currentHook}.
+ * {@link scopeHook}. The hook's frame links to nothing outside it: a hook run in the test's
+ * process is a process of its own, and the test's own `context()` bodies around the run are
+ * not the hook's (an `add()` in the charm never reaches them).
  *
  * @internal
  */
-export function runInHook<R>(hook: InProcessHook, fn: () => R): R {
-  return storage.run({ owner: HOOK_FRAMES, contexts: NONE, outer: storage.getStore(), hook }, fn);
+export function runInHook<R>(hook: object, fn: () => R): R {
+  return storage.run({ owner: HOOK_FRAMES, contexts: NONE, outer: undefined, hook }, fn);
 }
 
 /**
- * The hook run in the test's process that the caller belongs to, if any.
+ * The key of the hook run in the test's process that the caller belongs to, if any.
  *
  * @internal
  */
-export function currentHook(): InProcessHook | undefined {
+export function scopeHook(): object | undefined {
   return hookIn(storage.getStore());
 }
 
-function hookIn(from: Frame | undefined): InProcessHook | undefined {
+function hookIn(from: Frame | undefined): object | undefined {
   let frame = from;
   while (frame !== undefined && frame.hook === undefined) frame = frame.outer;
   return frame?.hook;
@@ -88,12 +92,12 @@ export class Reach<C extends Scoped> {
   /** A copy of `#global` to deliver to, made when first needed after a change. */
   #globalView: readonly C[] | undefined = NONE;
   /** The hook each bus-wide context was opened in, for those opened in a test's hook run. */
-  readonly #hookOf = new Map<C, InProcessHook>();
+  readonly #hookOf = new Map<C, object>();
   /**
    * How many bus-wide contexts are open in each hook run (`undefined`: outside any), so that
    * counting them, as every open() does, never lists them (bench/core.ts, "open()+close()").
    */
-  readonly #perHook = new Map<InProcessHook | undefined, number>();
+  readonly #perHook = new Map<object | undefined, number>();
   /**
    * The contexts last shown to a listener, as a frozen copy, and the array it copies: the adds
    * of one body show listeners one copy, made once (freezing a copy per add doubled the cost of
@@ -114,7 +118,7 @@ export class Reach<C extends Scoped> {
   open(context: C): void {
     this.#global.add(context);
     this.#globalView = undefined;
-    const hook = currentHook();
+    const hook = hookIn(storage.getStore());
     if (hook !== undefined) this.#hookOf.set(context, hook);
     this.#perHook.set(hook, (this.#perHook.get(hook) ?? 0) + 1);
   }

@@ -1,7 +1,6 @@
-import { type InProcessHook, type ToolReply, hookEnv } from '../hook.js';
+import { type InProcessHook, type ToolReply, currentHook, hookEnv } from '../hook.js';
 import { describeValue } from '../describe.js';
 import { ENV, TIMEOUT_MS, checkOptions, rule } from '../options.js';
-import { currentHook } from '../scope.js';
 
 /**
  * The longest single command-line argument Linux accepts (`MAX_ARG_STRLEN`, 32 pages), less
@@ -165,7 +164,7 @@ export function runTool(
           resolve(stdout);
           return;
         }
-        reject(describeFailure(tool, args, timeoutMs, error, stderr));
+        reject(describeFailure(tool, args, timeoutMs, endOf(error), stderr, error));
       },
     );
     if (input !== undefined) {
@@ -202,76 +201,89 @@ async function answered(
     clearTimeout(timer);
   }
   if (reply?.exitCode === 0) return reply.stdout;
-  // Shaped as execFile's error, the cause a process run would give.
-  const failure: Failure = Object.assign(
-    new Error(reply === undefined ? `${tool} timed out` : `${tool} failed in the simulator`),
-    reply === undefined
-      ? { code: null, signal: 'SIGKILL', killed: true }
-      : reply.missing === true
-        ? { code: 'ENOENT', signal: null, killed: false }
-        : { code: reply.exitCode, signal: reply.signal, killed: false },
-  );
-  throw describeFailure(tool, args, timeoutMs, failure, reply?.stderr ?? '');
+  throw describeFailure(tool, args, timeoutMs, replyEnd(reply), reply?.stderr ?? '');
 }
 
-/** How a call failed, as `execFile` reports it (its error's fields). */
-interface Failure {
+/** How a call that did not succeed ended, wherever it ran. */
+type End =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'too-long' }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'exit'; readonly code: number }
+  | { readonly kind: 'signal'; readonly signal: string }
+  | { readonly kind: 'unrunnable'; readonly why: string };
+
+/** How a call answered in the test's process ended (`undefined`: it timed out). */
+function replyEnd(reply: ToolReply | undefined): End {
+  if (reply === undefined) return { kind: 'timeout' };
+  if (reply.missing === true) return { kind: 'missing' };
+  if (reply.exitCode !== null) return { kind: 'exit', code: reply.exitCode };
+  return { kind: 'signal', signal: reply.signal ?? 'SIGKILL' };
+}
+
+/** How a process `execFile` ran ended, from its error's fields. */
+function endOf(error: {
   readonly code?: string | number | null | undefined;
   readonly signal?: string | null | undefined;
   readonly killed?: boolean | undefined;
   readonly message: string;
+}): End {
+  if (error.code === 'ENOENT') return { kind: 'missing' };
+  if (error.code === 'E2BIG') return { kind: 'too-long' };
+  if (error.killed === true && error.signal === 'SIGKILL' && typeof error.code !== 'number')
+    return { kind: 'timeout' };
+  if (typeof error.code === 'number') return { kind: 'exit', code: error.code };
+  if (error.signal) return { kind: 'signal', signal: error.signal };
+  return { kind: 'unrunnable', why: `(${String(error.code)}): ${error.message}` };
 }
 
 function describeFailure(
   tool: string,
   args: readonly string[],
   timeoutMs: number,
-  error: Failure,
+  end: End,
   stderr: string,
+  cause?: Error,
 ): HookToolError {
-  const base = { tool, args, stderr, cause: error };
+  const base = { tool, args, stderr, ...(cause === undefined ? {} : { cause }) };
   const why = stderr.trim().split('\n').filter(Boolean).pop() ?? '';
-  if (error.code === 'ENOENT') {
-    return new HookToolError(`${tool} was not found on PATH: is this running inside a Juju hook?`, {
-      ...base,
-      failure: 'missing',
-    });
+  switch (end.kind) {
+    case 'missing':
+      return new HookToolError(`${tool} was not found on PATH: is this running inside a Juju hook?`, {
+        ...base,
+        failure: 'missing',
+      });
+    case 'too-long':
+      return new HookToolError(
+        `${tool} was not run: its arguments and environment are larger than the system allows (E2BIG)`,
+        { ...base, failure: 'too-long' },
+      );
+    case 'timeout':
+      return new HookToolError(`${tool} timed out after ${String(timeoutMs)} ms and was stopped`, {
+        ...base,
+        failure: 'timeout',
+        signal: 'SIGKILL',
+      });
+    case 'exit': {
+      const meaning = end.code === 2 ? 'refused its arguments' : 'failed';
+      return new HookToolError(`${tool} ${meaning} (exit ${String(end.code)})${why ? `: ${why}` : ''}`, {
+        ...base,
+        failure: 'exit',
+        exitCode: end.code,
+      });
+    }
+    case 'signal':
+      return new HookToolError(`${tool} was killed by ${end.signal}${why ? `: ${why}` : ''}`, {
+        ...base,
+        failure: 'signal',
+        signal: end.signal,
+      });
+    case 'unrunnable':
+      return new HookToolError(`${tool} is on PATH but could not be run ${end.why}`, {
+        ...base,
+        failure: 'missing',
+      });
   }
-  if (error.code === 'E2BIG') {
-    return new HookToolError(
-      `${tool} was not run: its arguments and environment are larger than the system allows (E2BIG)`,
-      { ...base, failure: 'too-long' },
-    );
-  }
-  if (error.killed === true && error.signal === 'SIGKILL' && typeof error.code !== 'number') {
-    return new HookToolError(`${tool} timed out after ${String(timeoutMs)} ms and was stopped`, {
-      ...base,
-      failure: 'timeout',
-      signal: error.signal,
-    });
-  }
-  if (typeof error.code === 'number') {
-    const meaning = error.code === 2 ? 'refused its arguments' : 'failed';
-    return new HookToolError(`${tool} ${meaning} (exit ${String(error.code)})${why ? `: ${why}` : ''}`, {
-      ...base,
-      failure: 'exit',
-      exitCode: error.code,
-    });
-  }
-  if (error.signal) {
-    return new HookToolError(`${tool} was killed by ${error.signal}${why ? `: ${why}` : ''}`, {
-      ...base,
-      failure: 'signal',
-      signal: error.signal,
-    });
-  }
-  return new HookToolError(
-    `${tool} is on PATH but could not be run (${String(error.code)}): ${error.message}`,
-    {
-      ...base,
-      failure: 'missing',
-    },
-  );
 }
 
 /**

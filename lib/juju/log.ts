@@ -1,8 +1,7 @@
 import type { StatusBus, StatusBusEvent, StatusBusEvents, StatusBusListener } from '../bus.js';
 import { describeValue, messageOf } from '../describe.js';
-import { hookStderr } from '../hook.js';
+import { currentHook, hookStderr } from '../hook.js';
 import { checkOptions, isPlainObject, rule } from '../options.js';
-import { currentHook } from '../scope.js';
 import { HOOK_TOOL_OPTIONS, type HookToolOptions, MAX_ARGUMENT_BYTES, runTool } from './hook-tool.js';
 
 /** `juju-log`'s levels, each once. */
