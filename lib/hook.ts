@@ -38,8 +38,13 @@ export interface HookContext {
  * @internal
  */
 export interface InProcessHook {
-  /** The hook's environment, as Juju would set it. */
+  /** The hook's environment, as Juju would set it, for the library's own reads. */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * The same, with the hook tools made as executables and first on `PATH`: what a charm may
+   * hand to a process it starts (optional: a run made by an older copy has only `env`).
+   */
+  environment?(): Readonly<Record<string, string>>;
   /** Answers one hook tool call, never rejecting; `abort` ends a call that takes too long. */
   call(
     tool: string,
@@ -73,6 +78,17 @@ export function currentHook(): InProcessHook | undefined {
  */
 export function hookEnv(): Readonly<Record<string, string | undefined>> {
   return currentHook()?.env ?? process.env;
+}
+
+/**
+ * The environment of the hook the caller runs in, as a charm may hand it to a process it
+ * starts: `process.env`, or a test's hook run's with its tools made executables on `PATH`.
+ *
+ * @internal
+ */
+export function charmEnv(): Readonly<Record<string, string | undefined>> {
+  const hook = currentHook();
+  return hook === undefined ? process.env : (hook.environment?.() ?? hook.env);
 }
 
 /**

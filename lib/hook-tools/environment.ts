@@ -1,12 +1,13 @@
 // The hook's environment, for the charm: what Juju set for this hook (JUJU_RELATION_ID,
 // JUJU_REMOTE_UNIT, JUJU_ACTION_NAME, …).
 
-import { hookEnv } from '../hook.js';
+import { charmEnv } from '../hook.js';
 
 /**
  * The environment Juju gave this hook: `process.env` in a hook's process, and in a hook a
  * test runs in its own process, that run's (where `process.env` is the test's). Read the
- * hook's variables through it, and a charm runs both ways unchanged.
+ * hook's variables through it, and a charm runs both ways unchanged. A process the charm starts
+ * with it finds the hook tools on its `PATH` either way.
  *
  * @example
  * ```ts
@@ -15,5 +16,5 @@ import { hookEnv } from '../hook.js';
  * ```
  */
 export function hookEnvironment(): Readonly<Record<string, string | undefined>> {
-  return hookEnv();
+  return charmEnv();
 }

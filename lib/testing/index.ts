@@ -1,20 +1,15 @@
-export {
-  HookToolsSimulator,
-  SIMULATED_TOOLS,
-  type ActionRun,
-  type CannedAnswer,
-  type Charm,
-  type HookRelation,
-  type HookRun,
-  type HookToolCall,
-  type InjectedFailure,
-  type LogLine,
-  type RunActionOptions,
-  type RunHookOptions,
-  type SimulatedRelation,
-  type SimulatedTool,
-  type SimulatorOptions,
-} from './simulator.js';
+export { HookToolsSimulator, SIMULATED_TOOLS, type SimulatedTool } from './simulator.js';
+export type {
+  CannedAnswer,
+  Charm,
+  HookRelation,
+  InjectedFailure,
+  RunActionOptions,
+  RunHookOptions,
+  SimulatedRelation,
+  SimulatorOptions,
+} from './options.js';
+export type { ActionRun, HookRun, HookToolCall, LogLine } from './run.js';
 export type {
   SecretGrant,
   SimulatedCredential,

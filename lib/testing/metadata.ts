@@ -4,7 +4,7 @@
 // the wrong type, a hook on an undeclared endpoint, an undeclared action or one whose parameters
 // its schema refuses.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { parse } from 'yaml';
@@ -98,7 +98,32 @@ function storageOf(declared: unknown, source: string): Metadata['storage'] {
   return out;
 }
 
+/**
+ * Each file read, by path, with what identified its version: a charm's metadata is parsed once
+ * per file, and again when it changes, not once per test (a test suite makes hundreds of
+ * simulators of one charm).
+ */
+const parsed = new Map<
+  string,
+  { readonly version: string; readonly value: Record<string, unknown> | undefined }
+>();
+
 async function yamlOf(file: string): Promise<Record<string, unknown> | undefined> {
+  let version: string;
+  try {
+    const found = await stat(file);
+    version = `${String(found.ino)}:${String(found.size)}:${String(found.mtimeMs)}:${String(found.ctimeMs)}`;
+  } catch {
+    return undefined;
+  }
+  const known = parsed.get(file);
+  if (known?.version === version) return known.value;
+  const value = await parseYamlFile(file);
+  parsed.set(file, { version, value });
+  return value;
+}
+
+async function parseYamlFile(file: string): Promise<Record<string, unknown> | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

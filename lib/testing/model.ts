@@ -1,15 +1,15 @@
 // The one model of Juju behind a simulator: the unit's world, what Juju holds for each running
 // hook, every call made, and the switches a test sets (failures, delays, added tools). Both
 // ways of running a charm ask it to answer a call: a hook run in the test's process (through
-// `lib/hook.ts`), and the tool executables on a hook's PATH (through `server.ts`). Each tool's
+// `lib/hook.ts`), and the tool executables on a hook's PATH (through `transports/socket.ts`).
+// Which hook runs, and what it keeps when it ends, is the uniter's (`uniter.ts`). Each tool's
 // rules are in `tools/`, once.
 
 import type { ToolReply } from '../hook.js';
 import { flagsOf, help, parse } from './tools/flags.js';
 import { TOOLS } from './tools/index.js';
 import { type Call, type Effect, HOOK_VARIABLES, ToolExit } from './tools/tool.js';
-import { storageLocation } from './tools/storage.js';
-import type { HookState, PortRecord, Relation, SecretRecord, StatusRecord, World } from './world.js';
+import type { HookState, World } from './world.js';
 
 /**
  * How the next call of a tool fails, as `failNext` set it.
@@ -66,7 +66,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export class JujuModel {
   world: World;
   /** What Juju holds for each hook running now, by `JUJU_CONTEXT_ID`. */
-  readonly #hooks = new Map<string, HookState & { committed: Committed }>();
+  readonly #hooks = new Map<string, HookState>();
   /** What Juju holds for calls from no run of this simulator's, by `JUJU_CONTEXT_ID`. */
   readonly #loose = new Map<string, HookState>();
   readonly #records: RecordedCall[] = [];
@@ -98,6 +98,11 @@ export class JujuModel {
     return Object.hasOwn(TOOLS, name) || this.#added.has(name);
   }
 
+  /** The names of the tools added with `addTool`. */
+  addedNames(): string[] {
+    return [...this.#added.keys()];
+  }
+
   add(name: string, tool: AddedTool): void {
     this.#added.set(name, tool);
   }
@@ -110,77 +115,19 @@ export class JujuModel {
     this.#delayMs = ms;
   }
 
-  /**
-   * A hook begins: what Juju holds for it while it runs, and the unit's state and relation
-   * settings as they stand, to put back if it fails.
-   */
-  begin(id: string, hook: Omit<HookState, 'unitRead'>): void {
-    const committed = structuredClone({
-      charmState: this.world.charmState,
-      relations: this.world.relations,
-      ports: this.world.ports,
-      secrets: this.world.secrets,
-    });
-    const committedRevisions = Object.fromEntries(this.world.secrets.map((s) => [s.id, s.latest]));
-    this.#hooks.set(id, { ...hook, committed, committedRevisions });
-    // Juju's own statuses before a hook (internal/worker/uniter/operation/runhook.go,
-    // beforeHook): install, unless the charm ever set one; stop; remove.
-    const before = BEFORE[hook.hook];
-    if (before !== undefined && (hook.hook !== 'install' || !this.#statusSet))
-      this.world.unit = { ...before };
+  /** Whether the charm ever set the unit's status (Juju's `StatusSet`, kept across hooks). */
+  get statusSet(): boolean {
+    return this.#statusSet;
   }
 
-  /**
-   * A hook ended with `exitCode`. Juju commits a hook's unit state and relation settings only
-   * when it succeeded (internal/worker/uniter/runner/context/context.go, `Flush`: `doFlush`,
-   * which writes them, runs only when the hook returned no error); `status-set` took effect at
-   * once and stays.
-   */
-  end(id: string, exitCode: number | null): HookState | undefined {
-    const hook = this.#hooks.get(id);
+  /** A hook begins: calls with its `JUJU_CONTEXT_ID` are answered with what Juju holds for it. */
+  enter(id: string, hook: HookState): void {
+    this.#hooks.set(id, hook);
+  }
+
+  /** The hook `id` ended: its calls are answered as from no hook from now on. */
+  leave(id: string): void {
     this.#hooks.delete(id);
-    if (hook === undefined) return undefined;
-    // Membership is Juju's, not the hook's: the departed unit has left the relation however
-    // the hook ended. A broken relation is gone once relation-broken succeeds; a failed one is
-    // retried on the relation as it stands.
-    const { departing, broken } = hook;
-    const left = this.world.relations.find((r) => r.id === departing?.id);
-    if (left !== undefined && departing !== undefined)
-      Reflect.deleteProperty(left.remoteUnits, departing.unit);
-    if (broken !== undefined && exitCode === 0) {
-      this.world.relations = this.world.relations.filter((r) => r.id !== broken);
-    }
-    if (exitCode === 0) {
-      // The storage it added (doFlush: AddStorage), each instance numbered after the last of
-      // its name, attached once the hook has committed.
-      for (const [name, count] of Object.entries(hook.storageAdds ?? {})) {
-        for (let i = 0; i < count; i += 1) {
-          const index =
-            Math.max(-1, ...this.world.storage.filter((s) => s.name === name).map((s) => s.index)) + 1;
-          this.world.storage.push({
-            name,
-            index,
-            kind: this.world.storageTypes?.[name]?.type ?? 'filesystem',
-            location: storageLocation(this.world, name, index),
-          });
-        }
-      }
-      // And after a hook that succeeded (runhook.go, afterHook): stop leaves maintenance with
-      // no message; start leaves unknown when the charm has never set a status.
-      if (hook.hook === 'stop') this.world.unit = { status: 'maintenance', message: '' };
-      if (hook.hook === 'start' && !this.#statusSet) this.world.unit = { status: 'unknown', message: '' };
-      return hook;
-    }
-    this.world.charmState = hook.committed.charmState;
-    this.world.ports = hook.committed.ports;
-    this.world.secrets = hook.committed.secrets;
-    for (const relation of this.world.relations) {
-      const was = hook.committed.relations.find((r) => r.id === relation.id);
-      if (was === undefined) continue;
-      relation.localUnitData = was.localUnitData;
-      relation.localAppData = was.localAppData;
-    }
-    return hook;
   }
 
   /**
@@ -345,21 +292,6 @@ export type FileReader = (path: string) => Promise<string>;
 /** For a call that can hand over no file. */
 const noFiles: FileReader = (path) =>
   Promise.reject(new ToolExit(1, `open ${path}: no such file or directory`));
-
-/** The unit status Juju sets before a hook, by hook (runhook.go, `beforeHook`). */
-const BEFORE: Readonly<Record<string, StatusRecord>> = {
-  install: { status: 'maintenance', message: 'installing charm software' },
-  stop: { status: 'maintenance', message: 'stopping charm software' },
-  remove: { status: 'maintenance', message: 'cleaning up prior to charm deletion' },
-};
-
-/** What a hook commits only when it succeeds: put back when it fails. */
-interface Committed {
-  charmState: Record<string, string>;
-  relations: Relation[];
-  ports: PortRecord[];
-  secrets: SecretRecord[];
-}
 
 function reply(exitCode: number, stdout: string, stderr: string): ToolReply {
   return { exitCode, signal: null, stdout, stderr };

@@ -190,3 +190,48 @@ export interface HookState {
 export function applicationName(world: World): string {
   return world.unitName.split('/')[0] ?? world.unitName;
 }
+
+/**
+ * What a failed hook does to each part of the world: `'kept'` (Juju applied it at once, or a
+ * hook cannot change it), `'discarded'` (Juju writes it only when the hook succeeds:
+ * `Flush` in internal/worker/uniter/runner/context/context.go runs `doFlush` only for a hook
+ * that returned no error), or a function that puts back what the failed hook changed. A part
+ * added to {@link World} without an entry here does not compile.
+ *
+ * @internal
+ */
+export const FAILED_HOOK: {
+  readonly [K in keyof World]: 'kept' | 'discarded' | ((now: World, before: World) => void);
+} = {
+  leader: 'kept',
+  unitName: 'kept',
+  // status-set takes effect at once (the uniter's StatusSet calls the API in the hook).
+  unit: 'kept',
+  application: 'kept',
+  config: 'kept',
+  // Membership is Juju's, not the hook's; only this unit's and its application's settings are
+  // the hook's (relation-set, written by doFlush).
+  relations: (now, before) => {
+    for (const relation of now.relations) {
+      const was = before.relations.find((r) => r.id === relation.id);
+      if (was === undefined) continue;
+      relation.localUnitData = was.localUnitData;
+      relation.localAppData = was.localAppData;
+    }
+  },
+  charmState: 'discarded',
+  actionParams: 'kept',
+  ports: 'discarded',
+  // application-version-set calls the API at once (jujuc application-version-set.go, Run).
+  workloadVersion: 'kept',
+  networks: 'kept',
+  secrets: 'discarded',
+  // storage-add is held in the hook's state and added by doFlush: nothing to put back here.
+  storage: 'kept',
+  resources: 'kept',
+  credential: 'kept',
+  modelUuid: 'kept',
+  storageTypes: 'kept',
+  bindings: 'kept',
+  since: 'kept',
+};

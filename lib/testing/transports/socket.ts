@@ -2,9 +2,14 @@
 // script that starts no Node process. It hands its arguments and the hook variables tools
 // read (HOOK_VARIABLES) to the simulator's model, in the test's process, over a loopback socket only
 // that process listens on, and prints the answer. A secret per simulator, written only into
-// its own tool scripts (in a folder only this user can read), keeps every other process out.
+// its own tool script (in a folder only this user can read), keeps every other process out:
+// a connection is dropped at its first line unless that is the secret, and nothing more of it
+// is read before.
 //
 // The exchange, one connection per call (lengths in bytes):
+//   model → tool   hello\n                       at once, so that the tool can tell a process
+//                                                  that is blocked (a synchronous call) from one
+//                                                  that is working on its answer
 //   tool → model   <secret>\n<tool>\n<argc>\n(<length>\n<argument>)…<envc>\n(<length>\n<NAME=value>)…
 //   model → tool   answer <exit> <stderr lines> <stderr ends in \n> <stdout lines, or -1> <stdout ends in \n>\n
 //                    then the stderr lines, then the stdout lines (or, for -1, stdout to the end)
@@ -18,13 +23,21 @@
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Server, type Socket, createServer } from 'node:net';
+import { dirname } from 'node:path';
 
-import type { ToolReply } from '../hook.js';
-import type { FileReader, JujuModel } from './model.js';
-import { HOOK_VARIABLES, ToolExit } from './tools/tool.js';
+import type { ToolReply } from '../../hook.js';
+import type { FileReader, JujuModel } from '../model.js';
+import { HOOK_VARIABLES, ToolExit } from '../tools/tool.js';
 
 /** Past this, or with a NUL in it, stdout is streamed to the end instead of read line by line. */
 const LINES_MAX_BYTES = 4096;
+/** The most read of a connection before its first line (the secret) has been checked. */
+const SECRET_MAX_BYTES = 128;
+/**
+ * How long a tool waits for the greeting before it says its simulator's process is blocked:
+ * for a call the test process made itself (its parent), and for one from a hook's process.
+ */
+const GREETING_S = { direct: 3, hook: 30 };
 
 /** One call, as a tool script sent it. */
 interface Request {
@@ -40,16 +53,15 @@ export class ToolServer {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
 
-  private constructor(model: JujuModel) {
+  constructor(model: JujuModel) {
     this.#server = createServer((socket) => {
       this.#serve(model, socket);
     });
   }
 
-  /** Listens on a free loopback port for the calls of `model`'s tool scripts. */
-  static async start(model: JujuModel): Promise<ToolServer> {
-    const tools = new ToolServer(model);
-    const server = tools.#server;
+  /** Listens on a free loopback port for the calls of the model's tool scripts. */
+  async listen(): Promise<void> {
+    const server = this.#server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => {
@@ -59,7 +71,6 @@ export class ToolServer {
     });
     // The simulator's tools must never keep a test process alive on their own.
     server.unref();
-    return tools;
   }
 
   /** The loopback port the tools call. */
@@ -68,14 +79,18 @@ export class ToolServer {
     return typeof address === 'object' && address !== null ? address.port : 0;
   }
 
-  /** The executable of tool `name`. */
-  script(name: string): string {
-    return toolScript(name, this.port, this.#secret.toString());
+  /**
+   * The one executable every tool name links to: it reads the socket's port from `portFile`,
+   * written once the server listens.
+   */
+  script(portFile: string): string {
+    return toolScript(portFile, this.#secret.toString());
   }
 
   /** Stops listening and ends every connection, a hung call's included. */
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
+    if (!this.#server.listening) return;
     await new Promise<void>((resolve) => {
       this.#server.close(() => {
         resolve();
@@ -92,12 +107,24 @@ export class ToolServer {
       abort.abort();
     });
     socket.on('error', () => undefined); // a tool killed mid-call: its close ends it
+    socket.write('hello\n');
     let received = Buffer.alloc(0);
     let handled = false;
+    let trusted = false;
     /** A file the model asked this call for, awaiting the tool's answer. */
     let asked: ((data: Buffer) => boolean) | undefined;
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
+      if (!trusted) {
+        const end = received.indexOf(0x0a);
+        if (end < 0 && received.length <= SECRET_MAX_BYTES) return;
+        const secret = received.subarray(0, Math.max(end, 0));
+        if (end < 0 || secret.length !== this.#secret.length || !timingSafeEqual(secret, this.#secret)) {
+          socket.destroy();
+          return;
+        }
+        trusted = true;
+      }
       if (asked !== undefined) {
         if (asked(received)) asked = undefined;
         return;
@@ -107,9 +134,8 @@ export class ToolServer {
       const request = ran === undefined ? parseRequest(received) : undefined;
       if (ran === undefined && request === undefined) return;
       handled = true;
-      const secret = (ran ?? request)?.secret ?? Buffer.alloc(0);
-      if (secret.length !== this.#secret.length || !timingSafeEqual(secret, this.#secret)) {
-        socket.destroy();
+      if (request?.tool === '') {
+        socket.destroy(); // malformed
         return;
       }
       if (ran !== undefined) {
@@ -249,19 +275,37 @@ function parseRan(data: Buffer): { secret: Buffer; id: number; exitCode: number 
 }
 
 /**
- * The bash script of one tool. bash, not sh: it alone of the shells on every Linux reaches a
- * socket without another process (`/dev/tcp`). Lengths are counted in bytes (`LC_ALL=C`),
- * restored for an added executable, which gets the call's own environment.
+ * The bash script every tool name links to (its name is the tool's). bash, not sh: it alone of
+ * the shells on every Linux reaches a socket without another process (`/dev/tcp`). Lengths are
+ * counted in bytes (`LC_ALL=C`), restored for an added executable, which gets the call's own
+ * environment. It waits for the greeting a bounded time, so that a call its own simulator's
+ * process cannot serve (that process blocked in `execFileSync`) fails and says why, instead of
+ * hanging for ever.
  */
-function toolScript(name: string, port: number, secret: string): string {
+function toolScript(portFile: string, secret: string): string {
+  const host = String(process.pid);
+  const blocked = `is blocked, most likely in a synchronous call (execFileSync, spawnSync) of this tool from the test or from a charm run in it: call hook tools asynchronously (execFile, or the functions of charms-contextual-status/hook-tools)`;
   return `#!/bin/bash
-# The ${name} hook tool of a HookToolsSimulator (charms-contextual-status/testing): hands the
-# call to the simulator in the test's process and prints its answer. Made by the simulator;
-# gone with it.
-tool=${name}
+# A hook tool of a HookToolsSimulator (charms-contextual-status/testing), named by the link that
+# runs it: hands the call to the simulator in the test's process ${host} and prints its answer.
+# Made by the simulator; gone with it.
+tool=\${0##*/}
 fail() { printf 'ERROR %s\\n' "$*" >&2; exit 1; }
-reach() { { exec 3<>/dev/tcp/127.0.0.1/${String(port)}; } 2>/dev/null ||
-  fail "$tool cannot reach its hook tools simulator (127.0.0.1:${String(port)}): the test that made it has ended or cleaned it up"; }
+if [ "$PPID" = ${host} ]; then wait=${String(GREETING_S.direct)}; else wait=${String(GREETING_S.hook)}; fi
+# The port is written once the socket listens, a moment after the tools are made; a process
+# that stays blocked since then never writes it.
+waited=0
+until { IFS= read -r port <${shellQuote(portFile)}; } 2>/dev/null; do
+  [ -d ${shellQuote(dirname(portFile))} ] ||
+    fail "$tool cannot reach its hook tools simulator: the test that made it has ended or cleaned it up"
+  [ "$waited" -lt $((wait * 100)) ] ||
+    fail "$tool: its hook tools simulator (process ${host}) has not begun to listen within $wait s: that process ${blocked}"
+  sleep 0.01; waited=$((waited + 1))
+done
+reach() { { exec 3<>/dev/tcp/127.0.0.1/$port; } 2>/dev/null ||
+  fail "$tool cannot reach its hook tools simulator (127.0.0.1:$port): the test that made it has ended or cleaned it up"; }
+greeted() { IFS= read -r -t "$wait" hello <&3 && [ "$hello" = hello ] ||
+  fail "$tool: its hook tools simulator (process ${host}) did not answer within $wait s: that process ${blocked}"; }
 copy() {
   local i=0 line
   while [ "$i" -lt "$1" ]; do
@@ -278,8 +322,12 @@ names=()
 for name in ${HOOK_VARIABLES.join(' ')}; do [ -n "\${!name+x}" ] && names+=("$name"); done
 request+="\${#names[@]}"$'\\n'
 for name in "\${names[@]}"; do pair="$name=\${!name}"; request+="\${#pair}"$'\\n'"$pair"; done
+# A refused call (the simulator drops a connection whose secret is wrong as soon as it reads
+# it) ends in an ERROR line, not in SIGPIPE.
+trap '' PIPE
 reach
-printf '%s' "$request" >&3
+printf '%s' "$request" >&3 2>/dev/null
+greeted
 while :; do
 IFS=' ' read -r kind code errors errnl outputs outnl <&3 ||
   fail "$tool: its hook tools simulator ended before it answered"
@@ -302,15 +350,23 @@ exec)
   IFS= read -r executable <&3
   exec 3<&-
   if [ -n "$had_lc" ]; then LC_ALL=$saved_lc; else unset LC_ALL; fi
+  trap - PIPE
   "$executable" "$@"
   status=$?
+  trap '' PIPE
   LC_ALL=C
   reach
   printf '%s\\n@ran\\n%s\\n%s\\n' "${secret}" "$code" "$status" >&3
+  greeted
   read -r _ <&3
   exit "$status" ;;
 *) fail "$tool: its hook tools simulator answered what this tool cannot read" ;;
 esac
 done
 `;
+}
+
+/** `text` as one bash word, quoted. */
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
 }

@@ -1,0 +1,100 @@
+// The simulator's folder, made only when a process first needs it: the tool executables (one
+// script, linked under each tool's name), the socket they call, and the unit's charm folder. A
+// test whose runs are all in the test's process never makes it: no file written, no server.
+
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { JujuModel } from '../model.js';
+import { ToolServer } from './socket.js';
+
+/** A folder of a simulator's, named when it is made and made on first need. @internal */
+export class ToolFolder {
+  /** The folder's path, chosen at once and made with {@link open}. */
+  readonly root = join(tmpdir(), `juju-hook-tools-${randomBytes(6).toString('hex')}`);
+  readonly bin = join(this.root, 'bin');
+  /** The unit's copy of the charm: see `transports/dispatch.ts`. */
+  readonly charm = join(this.root, 'charm');
+  readonly #model: JujuModel;
+  /** The tools' socket, once made; its promise resolves once it listens and the port is written. */
+  #open: { server: Promise<ToolServer>; names: Set<string> } | undefined;
+  #closed = false;
+
+  constructor(model: JujuModel) {
+    this.#model = model;
+  }
+
+  #rooted = false;
+
+  /** Whether the tools were made. */
+  get made(): boolean {
+    return this.#open !== undefined;
+  }
+
+  /**
+   * Makes the folder and the unit's charm folder in it, once: a hook run either way writes its
+   * unit's files there (`reconcile()`'s mark of a failed hook, a charm's own state).
+   */
+  makeRoot(): void {
+    if (this.#rooted) return;
+    if (this.#closed) throw new Error('the hook tools simulator has been cleaned up');
+    mkdirSync(this.root, { mode: 0o700 });
+    mkdirSync(this.charm);
+    this.#rooted = true;
+  }
+
+  /**
+   * Makes the folder and a tool executable for each of `names`, and starts the socket they
+   * call; synchronous, so that `simulator.env` and `hookEnvironment()` can hand out a `PATH`
+   * that works at once. Resolves once the socket listens (tools called before then wait for
+   * the port it writes, or, if this process stays blocked, say so).
+   */
+  open(names: Iterable<string>): Promise<void> {
+    if (this.#open === undefined) {
+      this.makeRoot();
+      mkdirSync(this.bin);
+      const server = new ToolServer(this.#model);
+      const portFile = join(this.root, 'port');
+      writeFileSync(join(this.bin, '.tool'), server.script(portFile), { mode: 0o700 });
+      this.#open = {
+        names: new Set(),
+        server: server.listen().then(async () => {
+          // Written whole, then renamed: a tool never reads half a port.
+          await writeFile(`${portFile}.new`, `${String(server.port)}\n`);
+          await rename(`${portFile}.new`, portFile);
+          return server;
+        }),
+      };
+    }
+    for (const name of names) this.#link(name);
+    return this.#open.server.then(() => undefined);
+  }
+
+  /** The loopback address the tools call, once the socket listens. */
+  async address(): Promise<string> {
+    const server = await this.#open?.server;
+    return `127.0.0.1:${String(server?.port ?? 0)}`;
+  }
+
+  /** A tool executable named `name`, if the folder is made (else it is made with the folder). */
+  link(name: string): void {
+    if (this.#open !== undefined) this.#link(name);
+  }
+
+  #link(name: string): void {
+    if (this.#open === undefined || this.#open.names.has(name)) return;
+    linkSync(join(this.bin, '.tool'), join(this.bin, name));
+    this.#open.names.add(name);
+  }
+
+  /** Ends the socket and every connection, and removes the folder. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const open = this.#open;
+    if (open !== undefined) await (await open.server.catch(() => undefined))?.close();
+    if (this.#rooted) await rm(this.root, { recursive: true, force: true });
+  }
+}
