@@ -35,6 +35,8 @@ class InProcessRun implements InProcessHook {
   output = '';
   /** Ends the run now with an exit code: `process.exit()` called in it. */
   exited: ((code: number) => void) | undefined;
+  /** `process.exitCode` when the run began: a change to it is the run's. */
+  codeBefore: unknown;
   readonly #model: JujuModel;
   readonly #tools: () => Readonly<Record<string, string>>;
   #ended = false;
@@ -125,6 +127,7 @@ export async function runInProcess(
   guardTheHost();
   const exited = new Promise<number>((resolve) => (hook.exited = resolve));
   const codeBefore = process.exitCode;
+  hook.codeBefore = codeBefore;
   const work = runInHook(hook, () => reconcile(charm.reconcile, charm.options ?? {}));
   let outcome: { done: true } | { failed: unknown } | { ended: string } | { exit: number };
   try {
@@ -176,7 +179,13 @@ function guardTheHost(): void {
     const hook = currentHook();
     if (!(hook instanceof InProcessRun)) return exit(code);
     // A run that ended already ends no more: the call is the charm's leftover, and harmless.
-    const given = code === undefined || code === null ? hook.exitCode : Number(code);
+    const set: unknown = process.exitCode;
+    const given =
+      code !== undefined && code !== null
+        ? Number(code)
+        : set !== hook.codeBefore
+          ? Number(set)
+          : hook.exitCode;
     hook.exited?.(Number.isInteger(given) ? given : 1);
     return undefined as never;
   };
