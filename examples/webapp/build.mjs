@@ -39,6 +39,11 @@ export function bundleOptions(library) {
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    // Every hook parses the whole bundle: without whitespace and with simpler syntax it is a
+    // third smaller and the hook a few milliseconds faster (bench/README.md, whole hooks).
+    // Names are kept, so that a stack trace in `juju debug-log` still names the functions.
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
   };
 }
