@@ -202,8 +202,8 @@ export async function hooks(times: number): Promise<void> {
       const ratios = new Map<string, number[]>();
       for (let round = 0; round < times; round += 1) {
         const taken = new Map<string, Timing>();
-        for (let i = 0; i < sides.length; i += 1) {
-          const [name, side] = sides[(round + i) % sides.length] ?? sides[0]!;
+        const rotated = [...sides.slice(round % sides.length), ...sides.slice(0, round % sides.length)];
+        for (const [name, side] of rotated) {
           await writeFile(state, before);
           const timing = await side();
           taken.set(name, timing);
