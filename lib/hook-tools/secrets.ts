@@ -3,6 +3,7 @@
 
 import type { HookToolOptions } from '../index.js';
 import { describeValue } from '../describe.js';
+import { hookEnv } from '../hook.js';
 import { APPLICATION, SECRET_KEY, SECRET_ROTATE_POLICIES, UNIT, secretXidOf } from '../juju/names.js';
 import { json, relationId, run, text } from './call.js';
 import type { RelationId } from './relations.js';
@@ -280,6 +281,12 @@ export interface SecretRevokeOptions extends HookToolOptions {
  * Takes back a grant (`secret-revoke`): from the application at the other end of `relationId`,
  * from an `app`, or from one `unit`.
  *
+ * In a relation hook Juju's `secret-revoke` takes the hook's relation unless told another, and
+ * refuses `--app` beside it: there `{ app }` naming the hook relation's application revokes it
+ * through the relation, and `{ app }` naming any other application is a `TypeError` (as a
+ * rejection), since Juju would refuse the call; pass the `relationId` of a relation with that
+ * application instead.
+ *
  * @example
  * ```ts
  * await secretRevoke(id, { relationId: 'database:7' });
@@ -305,9 +312,22 @@ export async function secretRevoke(id: string, options: SecretRevokeOptions): Pr
       `secretRevoke() unit must be a unit name such as "postgresql/0", got ${describeValue(unit)}`,
     );
   }
+  // In a relation hook, -r defaults to the hook's relation (jujuc NewRelationIdValue), and
+  // secret-revoke refuses --app beside a relation.
+  const env = (options as SecretRevokeOptions).env ?? hookEnv();
+  const hookRelation = env.JUJU_RELATION_ID ?? '';
+  let byApp = app;
+  if (app !== undefined && relation === undefined && hookRelation !== '') {
+    if (app !== env.JUJU_REMOTE_APP) {
+      throw new TypeError(
+        `secretRevoke() { app: "${app}" } cannot run in this relation hook: Juju's secret-revoke revokes the hook's relation (${hookRelation}, application ${env.JUJU_REMOTE_APP ?? 'unknown'}) unless told another, and refuses --app beside it; pass the relationId of a relation with ${app}`,
+      );
+    }
+    byApp = undefined;
+  }
   const args = [
     ...(relation === undefined ? [] : ['-r', relationId(relation, 'secretRevoke()')]),
-    ...(app === undefined ? [] : [`--app=${app}`]),
+    ...(byApp === undefined ? [] : [`--app=${byApp}`]),
     ...(unit === undefined ? [] : [`--unit=${unit}`]),
     '--',
     secretId(id, 'secretRevoke()'),

@@ -526,9 +526,20 @@ export class HookToolsSimulator {
     const state: HookState = { ...hook, kill: (why) => this.#kills.get(id)?.(why) };
     // The charm folder and tools a dispatch run needs, made before its turn begins.
     const dir = typeof charm === 'string' ? await this.#dispatchFolder(charm) : undefined;
-    const [ran, held] = await this.#uniter.run(id, state, () =>
+    const [exited, held] = await this.#uniter.run(id, state, () =>
       this.#runCharm(charm, dir, id, extra, timeoutMs),
     );
+    // A hook whose changes the controller refused at commit failed, though its process exited
+    // 0: Juju marks it failed and keeps none of them (the uniter's Flush returns the error).
+    const refusals = exited.exitCode === 0 ? (held.refusals ?? []) : [];
+    const ran =
+      refusals.length === 0
+        ? exited
+        : {
+            ...exited,
+            exitCode: 1,
+            stderr: `${exited.stderr}${refusals.map((why) => `ERROR the hook exited 0, but Juju refused its changes when it committed them: ${why}\n`).join('')}`,
+          };
     const records = this.#records(id);
     const logs = logsOf(records);
     // A failed run says why where a test looks (expect(run.exitCode, run.stderr)): after what

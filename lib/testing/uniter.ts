@@ -68,6 +68,7 @@ export class Uniter {
       Object.fromEntries(UNKEPT.map((key) => [key, world[key]])),
     ) as unknown as World;
     hook.committedRevisions = Object.fromEntries(world.secrets.map((s) => [s.id, s.latest]));
+    hook.committedPorts = structuredClone(world.ports);
     this.#model.enter(id, hook);
     const status = BEFORE[hook.hook];
     if (status !== undefined && (hook.hook !== 'install' || !this.#model.statusSet))
@@ -81,7 +82,9 @@ export class Uniter {
    * runs only when the hook returned no error): a failed hook's are put back, as
    * {@link FAILED_HOOK} says part by part; `status-set` took effect at once and stays.
    */
-  #end(id: string, hook: HookState, before: World, exitCode: number | null): void {
+  #end(id: string, hook: HookState, before: World, ran: number | null): void {
+    // A hook that exited 0 with changes the controller refuses fails when Juju commits it.
+    const exitCode = ran === 0 && (hook.refusals?.length ?? 0) > 0 ? 1 : ran;
     this.#model.leave(id);
     const world = this.#model.world;
     // Membership is Juju's, not the hook's: the departed unit has left the relation however
@@ -100,6 +103,15 @@ export class Uniter {
       return;
     }
     if (broken !== undefined) world.relations = world.relations.filter((r) => r.id !== broken);
+    // The secrets and revisions it removed (doFlush: RemoveSecrets).
+    for (const [secretId, revisions] of Object.entries(hook.secretRemovals ?? {})) {
+      const secret = world.secrets.find((s) => s.id === secretId);
+      if (revisions === 'all' || secret === undefined) {
+        world.secrets = world.secrets.filter((s) => s.id !== secretId);
+        continue;
+      }
+      for (const revision of revisions) Reflect.deleteProperty(secret.revisions, String(revision));
+    }
     // The storage it added (doFlush: AddStorage), each instance numbered after the last of its
     // name, attached once the hook has committed.
     for (const [name, count] of Object.entries(hook.storageAdds ?? {})) {

@@ -176,6 +176,19 @@ export interface HookState {
   committedRevisions?: Readonly<Record<string, number>>;
   /** Storage `storage-add` asked for, by name: added when the hook commits. */
   storageAdds?: Record<string, number>;
+  /** The port ranges open when the hook began (`close-port` checks conflicts against them). */
+  committedPorts?: readonly PortRecord[];
+  /**
+   * Secrets `secret-remove` asked to remove, by id: the revisions, or `'all'`; removed when the
+   * hook commits (until then the hook still reads them, and its metadata no longer lists them).
+   */
+  secretRemovals?: Record<string, number[] | 'all'>;
+  /**
+   * Changes the hook made that Juju records without complaint and the controller refuses when
+   * the hook commits them (`Flush`): a hook that exits 0 with one of these fails, keeping none
+   * of its changes.
+   */
+  refusals?: string[];
   /** What `juju-reboot` asked for. */
   reboot?: 'after-hook' | 'now';
   /** Ends the hook's process now, as Juju does for `juju-reboot --now`. */

@@ -2,6 +2,7 @@
 // process (answered by the model, no process started), and through the tool executables on
 // the simulator's PATH; the same calls must give the same answers.
 import { HookToolError, runHookTool } from '../../lib/index.js';
+import { hookEnvironment } from '../../lib/hook-tools/index.js';
 import { type HookRun, HookToolsSimulator, type SimulatorOptions } from '../../lib/testing/index.js';
 
 /** What one tool call ended with, the same shape both ways. */
@@ -111,9 +112,10 @@ export async function throughDispatch(
 }
 
 /**
- * Runs `body` both ways on simulators made from `world`: in a hook in the test's process
- * (`env` undefined: the hook's own), and through the tool executables (`env` the simulator's);
- * resolves to what it returned (or threw) the first way, after checking the second agrees.
+ * Runs `body` both ways on simulators made from `world`, each inside a hook: in the test's
+ * process (`env` undefined: the hook's own), and through the tool executables (`env` the hook's
+ * environment, the tools first on its PATH); resolves to what it returned (or threw) the first
+ * way, after checking the second agrees.
  */
 export async function eachWay<T>(
   world: SimulatorOptions,
@@ -130,12 +132,31 @@ export async function eachWay<T>(
   }
   const there = await HookToolsSimulator.create(world);
   try {
-    outcomes.push(
-      await body({ ...there.env }).then(
-        (value) => ({ value }),
-        (error: unknown) => ({ error }),
-      ),
+    // A hook run that waits while the test, outside it, calls the tool executables with its
+    // environment: each call crosses a process boundary and is answered as part of that hook.
+    let release = (): void => undefined;
+    let started = (_env: Record<string, string>): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const hookEnv = new Promise<Record<string, string>>((resolve) => (started = resolve));
+    const running = there.runHook(
+      {
+        reconcile: async () => {
+          started({ ...hookEnvironment() } as Record<string, string>);
+          await gate;
+        },
+        options: { log: false },
+      },
+      'config-changed',
     );
+    const env = await hookEnv;
+    const outcome = await body(env).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    release();
+    const run = await running;
+    if (run.exitCode !== 0) throw new Error(`the hook through the tool executables failed: ${run.stderr}`);
+    outcomes.push(outcome);
   } finally {
     await there.cleanup();
   }

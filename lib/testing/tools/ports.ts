@@ -127,11 +127,22 @@ export const PORT_TOOLS = {
     usage: 'close-port [options] <port>[/<protocol>] or <from>-<to>[/<protocol>] or icmp',
     purpose: 'Register a request to close a port or port range.',
     flags: PORT_FLAGS,
-    run({ parsed, world }) {
+    run({ parsed, world, hook }) {
       const range = rangeOf(parsed.args);
       for (const endpoint of endpointsOf(parsed.flags)) {
-        // ClosePortRange: closing a range that is not open is a no-op the controller filters
-        // out; only the exact range on the same endpoint is closed.
+        // ClosePortRange: a range that overlaps one the unit had open when the hook began,
+        // without being that range, is refused (checkForConflict against the machine's ranges);
+        // closing a range that is not open is a no-op the controller filters out; only the
+        // exact range on the same endpoint is closed.
+        const clash = (hook.committedPorts ?? world.ports).find(
+          (p) => conflicts(range, p) && !same(range, p),
+        );
+        if (clash !== undefined) {
+          throw new ToolExit(
+            1,
+            `cannot close ${rangeText(range)} (unit "${world.unitName}"): port range conflicts with ${rangeText(clash)} (unit "${world.unitName}")`,
+          );
+        }
         world.ports = world.ports.filter((p) => !(same(range, p) && p.endpoint === endpoint));
       }
       return deprecated('close-port', parsed.flags.format);

@@ -13,8 +13,16 @@ import { parseDocument } from 'yaml';
 import { APPLICATION, SECRET_KEY, SECRET_ROTATE_POLICIES, UNIT, secretXidOf } from '../../juju/names.js';
 import { formatOf, render, struct } from './format.js';
 import { relationOf } from './relations.js';
-import { type Call, type Flag, type Parsed, type Tool, ToolExit, checkEmpty } from './tool.js';
-import type { SecretRecord, World } from '../world.js';
+import {
+  type Call,
+  type Flag,
+  type Parsed,
+  type Tool,
+  ToolExit,
+  checkEmpty,
+  refuseAtCommit,
+} from './tool.js';
+import type { HookState, SecretRecord, World } from '../world.js';
 
 const ROTATE: readonly string[] = SECRET_ROTATE_POLICIES;
 const MAX_BYTES = 1000 * 1000;
@@ -169,10 +177,26 @@ function upsertOf({ parsed, files, file }: Call, args: readonly string[]): Upser
   return out;
 }
 
-/** Whether this unit may manage `secret`: its owner (an application's secret: its leader). */
-function manage(world: World, secret: SecretRecord): void {
-  if (secret.owner === null) throw new ToolExit(1, 'permission denied');
-  if (secret.owner === 'application' && !world.leader) throw new ToolExit(1, 'this unit is not the leader');
+/**
+ * The secrets whose metadata the hook context holds (`ctx.secretMetadata`, from the facade's
+ * `GetSecretMetadata`): those this unit owns, and its application's only on the leader. A
+ * secret granted to this unit, or its application's on another unit, is not among them.
+ */
+function known(world: World): SecretRecord[] {
+  return world.secrets.filter((s) => s.owner === 'unit' || (s.owner === 'application' && world.leader));
+}
+
+/**
+ * What `SecretMetadata()` answers (secret-ids, secret-info-get, secret-grant): the known secrets,
+ * less those this hook asked to remove, a revision or all of it.
+ */
+function metadata(world: World, hook: HookState): SecretRecord[] {
+  return known(world).filter((s) => hook.secretRemovals?.[s.id] === undefined);
+}
+
+/** Whether `secret` was added by this hook (a pending create), not one Juju held when it began. */
+function created(hook: HookState, secret: SecretRecord): boolean {
+  return hook.committedRevisions !== undefined && !Object.hasOwn(hook.committedRevisions, secret.id);
 }
 
 /** The secret a call names by id, or by label (the owner's, or this unit's for a granted one). */
@@ -181,11 +205,6 @@ function find(world: World, id: string | undefined, label: string | undefined): 
     id !== undefined ? world.secrets.find((s) => s.id === id) : world.secrets.find((s) => s.label === label);
   if (found === undefined) throw new ToolExit(1, `secret "${id ?? label ?? ''}" not found`);
   return found;
-}
-
-/** The owned secrets, as SecretMetadata lists them (what secret-ids and secret-info-get see). */
-function owned(world: World): SecretRecord[] {
-  return world.secrets.filter((s) => s.owner !== null);
 }
 
 function labelFlag(parsed: Parsed): string | undefined {
@@ -201,7 +220,7 @@ export const SECRET_TOOLS = {
     flags: UPSERT_FLAGS,
     reads: contentFiles,
     run(call) {
-      const { parsed, world, file } = call;
+      const { parsed, world, file, hook } = call;
       if (parsed.args.length === 0 && file === undefined) {
         throw new ToolExit(2, 'missing secret value or filename');
       }
@@ -209,10 +228,17 @@ export const SECRET_TOOLS = {
       if (upsert.owner === 'application' && !world.leader)
         throw new ToolExit(1, 'this unit is not the leader');
       if (Object.keys(upsert.content).length === 0) throw new ToolExit(1, 'empty secret value not valid');
-      if (upsert.label !== undefined && owned(world).some((s) => s.label === upsert.label)) {
-        throw new ToolExit(1, `secret with label "${upsert.label}" already exists`);
-      }
       const id = newId();
+      // The hook context checks a new label only against this hook's own new secrets
+      // (secretsChangeRecorder.create); the controller refuses one a committed secret has.
+      const clash =
+        upsert.label === undefined ? undefined : known(world).find((s) => s.label === upsert.label);
+      if (clash !== undefined && created(hook, clash)) {
+        throw new ToolExit(1, `secret with label "${upsert.label ?? ''}" already exists`);
+      }
+      if (clash !== undefined) {
+        refuseAtCommit(hook, `secret-add: a secret with label "${upsert.label ?? ''}" already exists`);
+      }
       const { content, owner, ...meta } = upsert;
       // The owner reads its own new secret at revision 1 (getPendingSecretValue).
       world.secrets.push({
@@ -278,15 +304,24 @@ export const SECRET_TOOLS = {
     flags: UPSERT_FLAGS,
     reads: (parsed) => contentFiles({ ...parsed, args: parsed.args.slice(1) }),
     run(call) {
-      const { parsed, world } = call;
+      const { parsed, world, hook } = call;
       const [given, ...args] = parsed.args;
       if (given === undefined) throw new ToolExit(2, 'missing secret URI');
       const id = secretIdOf(given);
       const upsert = upsertOf(call, args);
-      const secret = find(world, id, undefined);
-      manage(world, secret);
-      if (upsert.label !== undefined && owned(world).some((s) => s !== secret && s.label === upsert.label)) {
-        throw new ToolExit(1, `secret with label "${upsert.label}" already exists`);
+      // UpdateSecret checks leadership only for a secret whose metadata it holds; any other
+      // (granted to this unit, its application's on another unit, or none at all) is recorded,
+      // and the controller refuses it at commit.
+      const secret = known(world).find((s) => s.id === id);
+      if (secret === undefined) {
+        const there = world.secrets.some((s) => s.id === id);
+        return refuseAtCommit(
+          hook,
+          `secret-set of secret:${id}: ${there ? 'permission denied' : `secret "${id}" not found`}`,
+        );
+      }
+      if (upsert.label !== undefined && known(world).some((s) => s !== secret && s.label === upsert.label)) {
+        refuseAtCommit(hook, `secret-set: a secret with label "${upsert.label}" already exists`);
       }
       if (upsert.label !== undefined) secret.label = upsert.label;
       if (upsert.description !== undefined) secret.description = upsert.description;
@@ -311,7 +346,7 @@ export const SECRET_TOOLS = {
     usage: 'secret-remove [options] <ID>',
     purpose: 'Remove an existing secret.',
     flags: { revision: { type: 'string', usage: 'remove the specified revision' } },
-    run({ parsed, world }) {
+    run({ parsed, world, hook }) {
       const [given, ...extra] = parsed.args;
       if (given === undefined) throw new ToolExit(2, 'missing secret URI');
       const id = secretIdOf(given);
@@ -321,17 +356,28 @@ export const SECRET_TOOLS = {
         throw new ToolExit(2, `invalid value "${flag}" for flag --revision: parse error`);
       }
       const revision = typeof flag === 'string' ? Number(flag) : 0;
-      const secret = find(world, id, undefined);
-      manage(world, secret);
-      // A revision of 0 or less removes the whole secret (secret-remove.go, Run).
-      if (revision > 0) {
-        if (!Object.hasOwn(secret.revisions, String(revision))) {
-          throw new ToolExit(1, `secret revision ${String(revision)} not found`);
-        }
-        Reflect.deleteProperty(secret.revisions, String(revision));
+      // RemoveSecret records the removal (a revision of 0 or less: the whole secret) for the
+      // commit, which refuses a secret this unit does not own; until then the hook still reads
+      // it, and its metadata no longer lists it (SecretMetadata skips pending deletes).
+      const secret = known(world).find((s) => s.id === id);
+      if (secret === undefined) {
+        const there = world.secrets.some((s) => s.id === id);
+        return refuseAtCommit(
+          hook,
+          `secret-remove of secret:${id}: ${there ? 'permission denied' : `secret "${id}" not found`}`,
+        );
+      }
+      if (revision > 0 && !Object.hasOwn(secret.revisions, String(revision))) {
+        return refuseAtCommit(hook, `secret-remove of secret:${id}: revision ${String(revision)} not found`);
+      }
+      if (hook.hook === '') {
+        if (revision > 0) Reflect.deleteProperty(secret.revisions, String(revision));
+        else world.secrets = world.secrets.filter((s) => s !== secret);
         return {};
       }
-      world.secrets = world.secrets.filter((s) => s !== secret);
+      const removals = (hook.secretRemovals ??= {});
+      const pending = removals[id];
+      removals[id] = revision <= 0 || pending === 'all' ? 'all' : [...(pending ?? []), revision];
       return {};
     },
   },
@@ -348,7 +394,7 @@ export const SECRET_TOOLS = {
       const [given, ...extra] = parsed.args;
       if (given === undefined) throw new ToolExit(2, 'missing secret URI');
       const id = secretIdOf(given);
-      if (typeof parsed.flags.relation !== 'string') throw new ToolExit(2, 'no relation id specified');
+      // -r defaults to the hook's relation (NewRelationIdValue).
       const relation = relationOf(call);
       const unit =
         typeof parsed.flags.unit === 'string' && parsed.flags.unit !== '' ? parsed.flags.unit : undefined;
@@ -360,9 +406,9 @@ export const SECRET_TOOLS = {
         );
       }
       checkEmpty(extra);
-      const secret = owned(world).find((s) => s.id === id);
+      // GrantSecret looks the secret up in SecretMetadata: one it does not list is not found.
+      const secret = metadata(world, call.hook).find((s) => s.id === id);
       if (secret === undefined) throw new ToolExit(1, `secret "${id}" not found`);
-      manage(world, secret);
       const target = unit ?? relation.remoteApp;
       const existing = secret.grants.filter((g) => g.relation === relation.id);
       // GrantSecret: the same grant, or one for the whole application, makes this a no-op;
@@ -404,7 +450,9 @@ export const SECRET_TOOLS = {
       if (unit !== undefined && !UNIT.test(unit)) throw new ToolExit(2, `unit "${unit}" not valid`);
       if (app !== undefined && unit !== undefined)
         throw new ToolExit(2, 'specify only one of application or unit');
-      if (typeof parsed.flags.relation === 'string') {
+      // -r defaults to the hook's relation (NewRelationIdValue): in a relation hook, the relation's
+      // application is revoked unless --app is given, which is then refused.
+      if (typeof parsed.flags.relation === 'string' || (call.env.JUJU_RELATION_ID ?? '') !== '') {
         const relation = relationOf(call);
         if (app !== undefined) throw new ToolExit(2, 'do not specify both relation and app');
         app = relation.remoteApp;
@@ -412,9 +460,16 @@ export const SECRET_TOOLS = {
       if (app === undefined && unit === undefined)
         throw new ToolExit(2, 'missing relation or application or unit');
       checkEmpty(extra);
-      const secret = world.secrets.find((s) => s.id === id);
-      if (secret === undefined) throw new ToolExit(1, `secret "${id}" not found`);
-      manage(world, secret);
+      // RevokeSecret checks leadership for a secret it knows and records the rest for the
+      // commit, which refuses a secret this unit does not own.
+      const secret = known(world).find((s) => s.id === id);
+      if (secret === undefined) {
+        const there = world.secrets.some((s) => s.id === id);
+        return refuseAtCommit(
+          call.hook,
+          `secret-revoke of secret:${id}: ${there ? 'permission denied' : `secret "${id}" not found`}`,
+        );
+      }
       const target = unit ?? app;
       secret.grants = secret.grants.filter((g) => g.target !== target);
       return {};
@@ -424,19 +479,16 @@ export const SECRET_TOOLS = {
   'secret-ids': {
     usage: 'secret-ids [options]',
     purpose: 'Print secret IDs.',
-    format: 'yaml',
+    format: true,
     flags: {},
-    run({ parsed, world }) {
-      const format = formatOf(parsed, 'yaml');
+    run({ parsed, world, hook }) {
+      const format = formatOf(parsed);
       checkEmpty(parsed.args);
-      return {
-        stdout: render(
-          owned(world)
-            .map((s) => s.id)
-            .sort(),
-          format,
-        ),
-      };
+      // Juju lists them in its map's order, which varies; here sorted, so tests can compare.
+      const ids = metadata(world, hook)
+        .map((s) => s.id)
+        .sort();
+      return { stdout: render(format === 'smart' ? ids.join('\n') : ids, format) };
     },
   },
 
@@ -445,7 +497,7 @@ export const SECRET_TOOLS = {
     purpose: "Get a secret's metadata info.",
     format: 'yaml',
     flags: { label: { type: 'string', usage: 'a label used to identify the secret' } },
-    run({ parsed, world }) {
+    run({ parsed, world, hook }) {
       const format = formatOf(parsed, 'yaml');
       const [given, ...extra] = parsed.args;
       const id = given === undefined ? undefined : secretIdOf(given);
@@ -456,12 +508,13 @@ export const SECRET_TOOLS = {
         throw new ToolExit(2, 'specify either a secret URI or label but not both');
       }
       checkEmpty(extra);
-      // Only the secrets this unit owns have metadata it may read (SecretMetadata).
-      const secret = owned(world).find((s) => (id !== undefined ? s.id === id : s.label === label));
+      // Only the secrets in SecretMetadata: this unit's own, its application's on the leader,
+      // none this hook asked to remove; their revision as Juju holds it until this hook commits.
+      const secret = metadata(world, hook).find((s) => (id !== undefined ? s.id === id : s.label === label));
       if (secret === undefined) throw new ToolExit(1, `secret "${id ?? label ?? ''}" not found`);
       const owner = secret.owner === 'unit' ? 'unit' : 'application';
       const info: Record<string, unknown> = struct({
-        revision: secret.latest,
+        revision: hook.committedRevisions?.[secret.id] ?? secret.latest,
         label: secret.label ?? '',
         owner,
       });

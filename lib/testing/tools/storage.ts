@@ -2,9 +2,9 @@
 // internal/worker/uniter/runner/jujuc/storage-get.go, storage-list.go, storage-add.go and the
 // storage id flag they share (storage.go, newStorageIdValue).
 
-import { STORAGE_ID, STORAGE_NAME } from '../../juju/names.js';
+import { STORAGE_ID } from '../../juju/names.js';
 import { formatOf, render } from './format.js';
-import { type Tool, ToolExit, checkEmpty } from './tool.js';
+import { type Tool, ToolExit, checkEmpty, refuseAtCommit } from './tool.js';
 import type { StorageRecord, World } from '../world.js';
 
 /** `data/0` of a storage instance. */
@@ -20,6 +20,39 @@ export function storageId(s: StorageRecord): string {
  */
 export function storageLocation(world: World, name: string, index: number): string {
   return world.storageTypes?.[name]?.location ?? `/var/lib/juju/storage/${name}/${String(index)}`;
+}
+
+/**
+ * The count of a storage directive (ParseDirective: comma-separated pool, count and size), when
+ * only a count is given, as storage-add takes it; exit 2 with Juju's message otherwise.
+ */
+function directiveCount(name: string, directive: string): number {
+  let count = 0;
+  let other = false;
+  for (const field of directive.split(',')) {
+    if (field === '') continue;
+    const fail = (why: string): never => {
+      throw new ToolExit(2, `cannot parse directive for storage "${name}": ${why}`);
+    };
+    if (/^[a-zA-Z]+[-?a-zA-Z0-9]*$/.test(field)) other = true;
+    else if (/^-?[0-9]+$/.test(field)) {
+      const n = Number(field);
+      if (field.startsWith('-') || n <= 0)
+        fail(`cannot parse count: count must be greater than zero, got "${field}"`);
+      if (count !== 0)
+        fail(`storage instance count is already set to ${String(count)}, new value ${field} not valid`);
+      count = n;
+    } else if (/^-?[0-9]+(?:\.[0-9]+)?[MGTPEZY](?:i?B)?$/.test(field)) other = true;
+    else fail(`unrecognized storage directive "${field}" not valid`);
+  }
+  if (count === 0 && !other) {
+    throw new ToolExit(
+      2,
+      `cannot parse directive for storage "${name}": storage directives require at least one field to be specified`,
+    );
+  }
+  if (other) throw new ToolExit(2, `only count can be specified for "${name}"`);
+  return count === 0 ? 1 : count;
 }
 
 /** @internal */
@@ -73,24 +106,25 @@ export const STORAGE_TOOLS = {
     flags: {},
     run({ parsed, world, hook }) {
       if (parsed.args.length === 0) throw new ToolExit(2, 'storage add requires a storage directive');
-      // Init: `name` or `name=count` (storage.ParseDirectivesMap); a pool or size is refused.
+      // Init: storage.ParseDirectivesMap (internal/storage/directive.go), then only a count
+      // may be given: `name` or `name=<directive>`, each name once.
       const counts: [string, number][] = [];
       for (const arg of parsed.args) {
-        const at = arg.indexOf('=');
-        const name = at < 0 ? arg : arg.slice(0, at);
-        const directive = at < 0 ? '1' : arg.slice(at + 1);
-        if (!STORAGE_NAME.test(name)) throw new ToolExit(2, `expected "name=directive"`);
-        if (!/^\d+$/.test(directive)) throw new ToolExit(2, `only count can be specified for "${name}"`);
-        const count = Number(directive);
-        if (count < 1)
-          throw new ToolExit(2, `cannot parse count "${directive}": count must be greater than zero`);
-        counts.push([name, count]);
+        const parts = arg.split('=');
+        const [name = '', directive = '1'] = parts;
+        if (parts.length > 2 || name === '') {
+          throw new ToolExit(2, `expected "name=directive" or "name", got "${arg}"`);
+        }
+        if (counts.some(([seen]) => seen === name)) {
+          throw new ToolExit(2, `storage "${name}" specified more than once`);
+        }
+        counts.push([name, directiveCount(name, directive)]);
       }
-      // The controller adds only storage the charm declares (checked at the hook's commit in
-      // Juju; here at once, so the test sees which call).
+      // The hook context records them; the controller adds only storage the charm declares,
+      // and refuses the rest when the hook commits (doFlush: AddStorage).
       for (const [name] of counts) {
         if (world.storageTypes !== null && !Object.hasOwn(world.storageTypes, name)) {
-          throw new ToolExit(1, `adding storage ${name}: charm storage "${name}" not found`);
+          refuseAtCommit(hook, `storage-add: adding storage ${name}: charm storage "${name}" not found`);
         }
       }
       // Added when the hook commits (doFlush: AddStorage), attached afterwards.

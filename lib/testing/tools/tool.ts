@@ -128,3 +128,15 @@ export function checkEmpty(extra: readonly string[]): void {
   if (extra.length > 0)
     throw new ToolExit(2, `unrecognized args: [${extra.map((a) => JSON.stringify(a)).join(' ')}]`);
 }
+
+/**
+ * A change the hook context records without complaint (the tool exits 0) and the controller
+ * refuses when the hook commits it; outside any run, where nothing commits, the tool fails now.
+ *
+ * @internal
+ */
+export function refuseAtCommit(hook: HookState, why: string): Record<string, never> {
+  if (hook.hook === '') throw new ToolExit(1, why);
+  (hook.refusals ??= []).push(why);
+  return {};
+}

@@ -62,6 +62,22 @@ describe('simulated tools: ports', function () {
       ['open-port', '8000-8100'],
       ['open-port', '8080'],
     ];
+    // Closing part of a range that was open when the hook began is refused (ClosePortRange's
+    // checkForConflict against the unit's open ranges).
+    const closing = await agreed(
+      { unitName: 'webapp/0', ports: [{ protocol: 'tcp', port: 80, toPort: 100 }] },
+      [
+        ['close-port', '80-90'],
+        ['close-port', '80-100'],
+      ],
+    );
+    expect(closing.map((r) => [r.code, r.stderr])).to.deep.equal([
+      [
+        1,
+        'ERROR cannot close 80-90/tcp (unit "webapp/0"): port range conflicts with 80-100/tcp (unit "webapp/0")\n',
+      ],
+      [0, ''],
+    ]);
     const expected = [
       [2, 'ERROR no port or range specified\n'],
       [2, 'ERROR port range bounds must be between 0 and 65535, got 99999-99999\n'],

@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { HookToolsSimulator, type SimulatorOptions } from '../../../lib/testing/index.js';
-import { SHELL_CHARM, agreed, inProcess, throughExecutables } from '../../support/both-ways.js';
+import {
+  SHELL_CHARM,
+  agreed,
+  inProcess,
+  throughDispatch,
+  throughExecutables,
+} from '../../support/both-ways.js';
 
 const OWNED = 'd4ef5g6h7i8j9k0l1m2n';
 const GRANTED = 'c0ffee00c0ffee00c0ff';
@@ -66,9 +72,11 @@ describe('simulated tools: secrets', function () {
       [0, '', ''],
       [0, `{"${OWNED}":{"revision":1,"label":"db-password","owner":"application"}}\n`, ''],
       [0, '', ''],
+      // The new label and metadata at once, the revision Juju holds until the hook commits
+      // (SecretMetadata merges a pending update's metadata, not its revision).
       [
         0,
-        `{"${OWNED}":{"revision":2,"label":"db","owner":"application","description":"the db","rotation":"daily"}}\n`,
+        `{"${OWNED}":{"revision":1,"label":"db","owner":"application","description":"the db","rotation":"daily"}}\n`,
         '',
       ],
       [0, '{"password":"one"}\n', ''],
@@ -150,8 +158,10 @@ describe('simulated tools: secrets', function () {
       [2, 'ERROR specify one of --peek or --refresh but not both\n'],
       [1, 'ERROR secret "aaaaaaaaaaaaaaaaaaaa" not found\n'],
       [1, 'ERROR secret key "missing" not found\n'],
-      [1, 'ERROR permission denied\n'],
-      [1, 'ERROR this unit is not the leader\n'],
+      // Recorded without complaint: UpdateSecret knows neither (a granted secret; the
+      // application's on a unit that is not the leader), and the commit refuses them.
+      [0, ''],
+      [0, ''],
       [1, `ERROR secret "${GRANTED}" not found\n`],
       [2, 'ERROR specify either a secret URI or label but not both\n'],
       [2, 'ERROR no relation id specified\n'],
@@ -233,6 +243,125 @@ describe('simulated tools: secrets', function () {
       expect(kept.after.secrets?.some((s) => s.label === 'new')).to.equal(true);
     } finally {
       await simulator.cleanup();
+    }
+  });
+
+  it('show a unit that is not the leader none of its application secrets metadata, and still read them (GetSecretMetadata)', async () => {
+    const results = await agreed({ ...WORLD, leader: false }, [
+      ['secret-ids'],
+      ['secret-info-get', OWNED],
+      ['secret-info-get', '--label', 'db-password'],
+      ['secret-get', '--label', 'db-password', '--format=json'],
+      ['secret-grant', OWNED, '-r', '3'],
+    ]);
+    expect(results.map((r) => [r.code, r.stdout, r.stderr])).to.deep.equal([
+      [0, '', ''],
+      [1, '', `ERROR secret "${OWNED}" not found\n`],
+      [1, '', 'ERROR secret "db-password" not found\n'],
+      [0, '{"password":"one"}\n', ''],
+      [1, '', `ERROR secret "${OWNED}" not found\n`],
+    ]);
+    const leader = await agreed(WORLD, [['secret-ids']]);
+    expect(leader.map((r) => r.stdout)).to.deep.equal([`${OWNED}\n`]);
+  });
+
+  it('list ids one per line by default (smart), and hide a secret this hook removes while still reading it', async () => {
+    const mine = 'e5f6g7h8i9j0k1l2m3n4';
+    const world = {
+      ...WORLD,
+      secrets: [...(WORLD.secrets ?? []), { id: mine, owner: 'unit' as const, content: { token: 'x' } }],
+    };
+    const results = await agreed(world, [
+      ['secret-ids', '--format=smart'],
+      ['secret-remove', OWNED, '--revision', '1'],
+      ['secret-ids'],
+      ['secret-info-get', OWNED],
+      ['secret-get', OWNED, 'password'],
+    ]);
+    expect(results.map((r) => [r.code, r.stdout, r.stderr])).to.deep.equal([
+      [0, `${OWNED}\n${mine}\n`, ''],
+      [0, '', ''],
+      [0, `${mine}\n`, ''],
+      [1, '', `ERROR secret "${OWNED}" not found\n`],
+      [0, 'one\n', ''],
+    ]);
+  });
+
+  it('fail a hook at commit for the changes Juju records and the controller refuses, both ways', async () => {
+    const cases = [
+      [`secret-set ${GRANTED} token=mine`, `secret-set of secret:${GRANTED}: permission denied`],
+      [
+        'secret-remove aaaaaaaaaaaaaaaaaaaa',
+        'secret-remove of secret:aaaaaaaaaaaaaaaaaaaa: secret "aaaaaaaaaaaaaaaaaaaa" not found',
+      ],
+      [
+        `secret-revoke bbbbbbbbbbbbbbbbbbbb --app postgresql`,
+        'secret-revoke of secret:bbbbbbbbbbbbbbbbbbbb: secret "bbbbbbbbbbbbbbbbbbbb" not found',
+      ],
+      [
+        'secret-add --label db-password token=x',
+        'secret-add: a secret with label "db-password" already exists',
+      ],
+    ] as const;
+    for (const [command, why] of cases) {
+      const simulator = await HookToolsSimulator.create({ ...WORLD, state: { kept: 'yes' } });
+      try {
+        const script = `state-set kept=no && ${command} >/dev/null && echo recorded`;
+        const through = await simulator.runHook(SHELL_CHARM, 'config-changed', { env: { SCRIPT: script } });
+        expect(through.stdout, command).to.equal('recorded\n');
+        expect(through.exitCode, command).to.equal(1);
+        expect(through.stderr, command).to.include(
+          `ERROR the hook exited 0, but Juju refused its changes when it committed them: ${why}`,
+        );
+        expect(through.after.state, command).to.deep.equal({ kept: 'yes' });
+        const [tool = '', ...args] = command.split(' ');
+        const { results, run } = await inProcess(simulator, [
+          ['state-set', 'kept=no'],
+          [tool, ...args],
+        ]);
+        expect(
+          results.map((r) => r.code),
+          command,
+        ).to.deep.equal([0, 0]);
+        expect(run.exitCode, command).to.equal(1);
+        expect(run.stderr, command).to.include(why);
+        expect(run.after.state, command).to.deep.equal({ kept: 'yes' });
+      } finally {
+        await simulator.cleanup();
+      }
+    }
+  });
+
+  it('grant and revoke on the hook relation by default in a relation hook, and refuse --app there (NewRelationIdValue)', async () => {
+    const here = await HookToolsSimulator.create(WORLD);
+    try {
+      const calls = [
+        ['secret-revoke', OWNED, '--app', 'postgresql'],
+        ['secret-grant', OWNED],
+        ['secret-info-get', OWNED, '--format=json'],
+        ['secret-revoke', OWNED],
+        ['secret-info-get', OWNED, '--format=json'],
+      ];
+      const { results, run } = await inProcess(here, calls, 'database-relation-changed');
+      const through = (await throughDispatch(here, calls, 'database-relation-changed')).results;
+      expect(through).to.deep.equal(results);
+      expect(run.exitCode, run.stderr).to.equal(0);
+      expect(results.map((r) => [r.code, r.stderr])).to.deep.equal([
+        [2, 'ERROR do not specify both relation and app\n'],
+        [0, ''],
+        [0, ''],
+        [0, ''],
+        [0, ''],
+      ]);
+      expect(JSON.parse(results[2]?.stdout ?? '')).to.have.nested.property(
+        `${OWNED}.access[0].target`,
+        'application-postgresql',
+      );
+      expect((JSON.parse(results[4]?.stdout ?? '') as Record<string, object>)[OWNED]).to.not.have.property(
+        'access',
+      );
+    } finally {
+      await here.cleanup();
     }
   });
 });

@@ -74,20 +74,35 @@ describe('simulated tools: storage', function () {
         const calls = [
           ['storage-add', 'cache=2', 'data'],
           ['storage-list', '--format=json'],
-          ['storage-add', 'nope'],
           ['storage-add', 'cache=ebs,10G'],
           ['storage-add', 'cache=0'],
           ['storage-add'],
+          ['storage-add', 'data', 'data=2'],
+          ['storage-add', 'a=b=c'],
         ];
         const { results, run } = await inProcess(simulator, calls);
         expect(results.map((r) => [r.code, r.stdout, r.stderr])).to.deep.equal([
           [0, '', ''],
           [0, '["data/0"]\n', ''],
-          [1, '', 'ERROR adding storage nope: charm storage "nope" not found\n'],
           [2, '', 'ERROR only count can be specified for "cache"\n'],
-          [2, '', 'ERROR cannot parse count "0": count must be greater than zero\n'],
+          [
+            2,
+            '',
+            'ERROR cannot parse directive for storage "cache": cannot parse count: count must be greater than zero, got "0"\n',
+          ],
           [2, '', 'ERROR storage add requires a storage directive\n'],
+          [2, '', 'ERROR storage "data" specified more than once\n'],
+          [2, '', 'ERROR expected "name=directive" or "name", got "a=b=c"\n'],
         ]);
+        // Storage the charm does not declare is recorded, and refused when the hook commits.
+        const undeclaredAdd = await simulator.runHook(SHELL_CHARM, 'config-changed', {
+          env: { SCRIPT: 'storage-add nope && echo recorded' },
+        });
+        expect(undeclaredAdd.stdout).to.equal('recorded\n');
+        expect(undeclaredAdd.exitCode).to.equal(1);
+        expect(undeclaredAdd.stderr).to.include(
+          'storage-add: adding storage nope: charm storage "nope" not found',
+        );
         expect(run.after.storage).to.deep.equal([
           { name: 'data', index: 0, kind: 'filesystem', location: '/srv/data' },
           { name: 'cache', index: 0, kind: 'filesystem', location: '/var/lib/juju/storage/cache/0' },
