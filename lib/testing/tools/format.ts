@@ -51,14 +51,23 @@ const STRUCTS = new WeakSet<object>();
  *
  * @internal
  */
-export function struct<T extends object>(fields: T): T {
+export function struct<T extends object>(fields: T, yamlOnly?: readonly (keyof T & string)[]): T {
   STRUCTS.add(fields);
+  if (yamlOnly !== undefined) YAML_ONLY.set(fields, new Set(yamlOnly));
   return fields;
 }
 
+/** The fields of a struct that only its YAML prints (Go's `json:"-"` with a `yaml` tag). */
+const YAML_ONLY = new WeakMap<object, ReadonlySet<string>>();
+
 /** A JSON replacer that prints a map's keys sorted, as Go's encoding/json does. */
 function sortMaps(this: unknown, _key: string, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || STRUCTS.has(value)) return value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const hidden = YAML_ONLY.get(value);
+  if (hidden !== undefined) {
+    return Object.fromEntries(Object.entries(value).filter(([key]) => !hidden.has(key)));
+  }
+  if (STRUCTS.has(value)) return value;
   const record = value as Record<string, unknown>;
   return Object.fromEntries(
     Object.keys(record)
@@ -85,6 +94,9 @@ function yaml(value: unknown, indent = ''): string {
       .map((key) => {
         const v = record[key];
         const nested = v !== null && typeof v === 'object' && Object.keys(v).length > 0;
+        // gopkg.in/yaml.v2 (juju/cmd's FormatYaml) writes a sequence in a mapping at the key's
+        // own indent, and a mapping in a mapping two spaces in.
+        if (nested && Array.isArray(v)) return `${indent}${scalar(key)}:\n${yaml(v, indent)}`;
         return nested
           ? `${indent}${scalar(key)}:\n${yaml(v, `${indent}  `)}`
           : `${indent}${scalar(key)}: ${yaml(v, indent)}`;

@@ -13,12 +13,21 @@ function display(network: NetworkRecord): Record<string, unknown> {
   const out: Record<string, unknown> = struct({});
   // omitempty: an empty list is left out.
   if (network.bindAddresses.length > 0) {
+    // Each with the copies its YAML keeps for older agents (macaddress, interfacename, an
+    // address's address), which its JSON leaves out.
     out['bind-addresses'] = network.bindAddresses.map((b) =>
-      struct({
-        'mac-address': b.macAddress,
-        'interface-name': b.interfaceName,
-        addresses: b.addresses.map((a) => struct({ hostname: a.hostname, value: a.value, cidr: a.cidr })),
-      }),
+      struct(
+        {
+          'mac-address': b.macAddress,
+          'interface-name': b.interfaceName,
+          addresses: b.addresses.map((a) =>
+            struct({ hostname: a.hostname, value: a.value, cidr: a.cidr, address: a.value }, ['address']),
+          ),
+          macaddress: b.macAddress,
+          interfacename: b.interfaceName,
+        },
+        ['macaddress', 'interfacename'],
+      ),
     );
   }
   if (network.egressSubnets.length > 0) out['egress-subnets'] = [...network.egressSubnets];

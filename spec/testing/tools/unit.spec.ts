@@ -58,6 +58,7 @@ describe('simulated tools: the unit and its surroundings', function () {
       ['network-get'],
       ['network-get', 'website', '--primary-address', '--bind-address'],
       ['network-get', 'website', '-r', '99'],
+      ['network-get', 'website', '--format=yaml'],
     ]);
     expect(results).to.deep.equal([
       [
@@ -71,6 +72,27 @@ describe('simulated tools: the unit and its surroundings', function () {
       [2, '', 'ERROR no arguments specified\n'],
       [1, '', 'ERROR --primary-address must be the only flag specified\n'],
       [2, '', 'ERROR invalid value "99" for flag -r: relation not found\n'],
+      // YAML keeps the copies older agents read (networkInfoDisplay's macaddress and
+      // interfacename, interfaceAddressDisplay's address), which JSON leaves out.
+      [
+        0,
+        [
+          'bind-addresses:',
+          '- mac-address: aa:bb',
+          '  interface-name: ens3',
+          '  addresses:',
+          '  - hostname: ""',
+          '    value: 192.0.2.5',
+          '    cidr: 192.0.2.0/24',
+          '    address: 192.0.2.5',
+          '  macaddress: aa:bb',
+          '  interfacename: ens3',
+          'ingress-addresses:',
+          '- 203.0.113.9',
+          '',
+        ].join('\n'),
+        '',
+      ],
     ]);
   });
 
