@@ -364,6 +364,7 @@ function cloudSpec(c: SimulatedCredential): Record<string, unknown> {
 export function declaredWorld(
   declared: Declared,
   metadata: Metadata | undefined,
+  storageRoot: string,
 ): Pick<
   World,
   | 'ports'
@@ -404,7 +405,7 @@ export function declaredWorld(
       name: s.name,
       index,
       kind: s.kind ?? type?.type ?? 'filesystem',
-      location: s.location ?? type?.location ?? `/var/lib/juju/storage/${s.name}/${String(index)}`,
+      location: s.location ?? `${storageRoot}/${s.name}/${String(index)}`,
     });
   }
   const resources = { ...(checked.resources ?? {}) };
@@ -483,11 +484,13 @@ export function declaredOf(world: World, credential: SimulatedCredential | undef
         ...(s.grants.length === 0 ? {} : { grants: s.grants.map((g) => ({ ...g })) }),
       };
     }),
+    // A location in this simulator's own storage folder is its default, not the test's: the
+    // next simulator made from run.after puts the instance in a folder of its own.
     storage: world.storage.map((s) => ({
       name: s.name,
       index: s.index,
       kind: s.kind as 'filesystem' | 'block',
-      location: s.location,
+      ...(s.location.startsWith(`${world.storageRoot}/`) ? {} : { location: s.location }),
     })),
     resources: { ...world.resources },
     ...(credential === undefined ? {} : { credential: structuredClone(credential) }),

@@ -5,7 +5,7 @@
 
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { describeValue } from '../describe.js';
 import { checkOptions, isPlainObject } from '../options.js';
@@ -124,13 +124,14 @@ export class HookToolsSimulator {
   readonly #kills = new Map<string, (why: string) => void>();
 
   private constructor(
+    root: string,
     world: World,
     metadata: Metadata | undefined,
     credential: SimulatedCredential | undefined,
   ) {
     this.#model = new JujuModel(world);
     this.#uniter = new Uniter(this.#model);
-    this.#folder = new ToolFolder(this.#model);
+    this.#folder = new ToolFolder(this.#model, root);
     this.#env = unitEnvironment(world.unitName, this.#folder.charm, this.#folder.bin);
     this.#metadata = metadata;
     this.#credential = credential;
@@ -183,6 +184,7 @@ export class HookToolsSimulator {
       state = {},
       actionParams = {},
     } = checked;
+    const root = ToolFolder.path();
     const world: World = {
       leader,
       unitName,
@@ -196,14 +198,15 @@ export class HookToolsSimulator {
       }),
       charmState: { ...state },
       actionParams: cloned(actionParams, 'actionParams'),
-      ...declaredWorld(checked, metadata),
+      ...declaredWorld(checked, metadata, join(root, 'storage')),
       modelUuid: MODEL_UUID,
+      storageRoot: join(root, 'storage'),
       since: new Date()
         .toISOString()
         .replace('T', ' ')
         .replace(/\.\d{3}Z$/, 'Z'),
     };
-    return new HookToolsSimulator(world, metadata, checked.credential);
+    return new HookToolsSimulator(root, world, metadata, checked.credential);
   }
 
   /**
@@ -578,8 +581,10 @@ export class HookToolsSimulator {
     this.#kills.set(id, stop);
     this.#stops.add(stop);
     try {
+      // The unit's folder, and its storage attached, as Juju attaches it before a hook.
+      this.#folder.makeRoot();
+      this.#folder.attach(this.#model.world.storage.map((s) => s.location));
       if (typeof charm !== 'string' || dir === undefined) {
-        this.#folder.makeRoot();
         const env = { ...this.#env, JUJU_CONTEXT_ID: id, ...extra };
         const tools = (): Record<string, string> => {
           this.#openFolder().catch(() => undefined); // a tool then says why it cannot answer

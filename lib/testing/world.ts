@@ -129,6 +129,12 @@ export interface World {
   bindings: string[] | null;
   /** When the world was made, for `goal-state`'s `since`. */
   since: string;
+  /**
+   * Where this simulator's storage instances live unless a test names a location: a folder of
+   * its own, so that a charm run in the test's process never writes where the charm's declared
+   * location is on the test machine.
+   */
+  storageRoot: string;
 }
 
 /**
@@ -247,4 +253,5 @@ export const FAILED_HOOK: {
   storageTypes: 'kept',
   bindings: 'kept',
   since: 'kept',
+  storageRoot: 'kept',
 };

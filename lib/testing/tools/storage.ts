@@ -13,13 +13,15 @@ export function storageId(s: StorageRecord): string {
 }
 
 /**
- * The location Juju gives a new instance of `name`: the charm's fixed location, else a folder
- * of its own under the agent's storage folder.
+ * Where a new instance of `name` is attached: a folder of its own under the simulator's storage
+ * folder. Juju would mount it at the charm's declared location (or under the agent's storage
+ * folder); the simulator never writes there on the test machine, and a charm learns the place as
+ * it does in Juju, from `JUJU_STORAGE_LOCATION` or `storage-get location`.
  *
  * @internal
  */
 export function storageLocation(world: World, name: string, index: number): string {
-  return world.storageTypes?.[name]?.location ?? `/var/lib/juju/storage/${name}/${String(index)}`;
+  return `${world.storageRoot}/${name}/${String(index)}`;
 }
 
 /**

@@ -13,18 +13,39 @@ import { ToolServer } from './socket.js';
 
 /** A folder of a simulator's, named when it is made and made on first need. @internal */
 export class ToolFolder {
-  /** The folder's path, chosen at once and made with {@link open}. */
-  readonly root = join(tmpdir(), `juju-hook-tools-${randomBytes(6).toString('hex')}`);
-  readonly bin = join(this.root, 'bin');
+  /** The folder's path, chosen at once ({@link ToolFolder.path}) and made on first need. */
+  readonly root: string;
+  readonly bin: string;
   /** The unit's copy of the charm: see `transports/dispatch.ts`. */
-  readonly charm = join(this.root, 'charm');
+  readonly charm: string;
+  /** Where the unit's storage instances live (the world's `storageRoot`). */
+  readonly storage: string;
   readonly #model: JujuModel;
   /** The tools' socket, once made; its promise resolves once it listens and the port is written. */
   #open: { server: Promise<ToolServer>; names: Set<string> } | undefined;
   #closed = false;
 
-  constructor(model: JujuModel) {
+  constructor(model: JujuModel, root: string) {
     this.#model = model;
+    this.root = root;
+    this.bin = join(root, 'bin');
+    this.charm = join(root, 'charm');
+    this.storage = join(root, 'storage');
+  }
+
+  /** A new folder's path, in the system's temporary folder; nothing is made yet. */
+  static path(): string {
+    return join(tmpdir(), `juju-hook-tools-${randomBytes(6).toString('hex')}`);
+  }
+
+  /**
+   * Makes the folder of each storage instance in `locations` that lies in this folder (one a
+   * test placed elsewhere is the test's to make), as Juju attaches storage before a hook.
+   */
+  attach(locations: readonly string[]): void {
+    for (const location of locations) {
+      if (location.startsWith(`${this.storage}/`)) mkdirSync(location, { recursive: true });
+    }
   }
 
   #rooted = false;

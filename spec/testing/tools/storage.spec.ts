@@ -1,10 +1,12 @@
 // storage-get, storage-list and storage-add as Juju's (jujuc/storage-get.go, storage-list.go,
 // storage-add.go; doFlush's AddStorage), the same both ways of running.
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { hookEnvironment } from '../../../lib/hook-tools/index.js';
 import { HookToolsSimulator, type SimulatorOptions } from '../../../lib/testing/index.js';
 import { SHELL_CHARM, agreed, inProcess } from '../../support/both-ways.js';
 
@@ -36,7 +38,7 @@ describe('simulated tools: storage', function () {
       [0, 'data/0\ndata/1\n', ''],
       [0, '{"kind":"filesystem","location":"/srv/data-1"}\n', ''],
       [0, 'block\n', ''],
-      [0, '/var/lib/juju/storage/data/0\n', ''],
+      [0, `${tmpdir()}/juju-hook-tools-…/storage/data/0\n`, ''],
       [2, '', 'ERROR invalid value "data/9" for flag -s: storage not found\n'],
       [2, '', 'ERROR invalid value "Data" for flag -s: invalid storage ID "Data"\n'],
       [2, '', 'ERROR no storage instance specified\n'],
@@ -104,10 +106,11 @@ describe('simulated tools: storage', function () {
           'storage-add: adding storage nope: charm storage "nope" not found',
         );
         expect(run.after.storage).to.deep.equal([
-          { name: 'data', index: 0, kind: 'filesystem', location: '/srv/data' },
-          { name: 'cache', index: 0, kind: 'filesystem', location: '/var/lib/juju/storage/cache/0' },
-          { name: 'cache', index: 1, kind: 'filesystem', location: '/var/lib/juju/storage/cache/1' },
-          { name: 'data', index: 1, kind: 'filesystem', location: '/srv/data' },
+          // In the simulator's own folder, never the charm's declared /srv/data on this machine.
+          { name: 'data', index: 0, kind: 'filesystem' },
+          { name: 'cache', index: 0, kind: 'filesystem' },
+          { name: 'cache', index: 1, kind: 'filesystem' },
+          { name: 'data', index: 1, kind: 'filesystem' },
         ]);
         const failed = await simulator.runHook(SHELL_CHARM, 'config-changed', {
           env: { SCRIPT: 'storage-add cache && exit 1' },
@@ -124,6 +127,36 @@ describe('simulated tools: storage', function () {
       } finally {
         await simulator.cleanup();
       }
+    } finally {
+      await rm(charm, { recursive: true, force: true });
+    }
+  });
+
+  it('keep storage in the simulator folder, never at the charm declared location on the test machine', async () => {
+    const charm = await mkdtemp(join(tmpdir(), 'storage-charm-'));
+    const declared = join(charm, 'declared-location');
+    try {
+      await writeFile(
+        join(charm, 'charmcraft.yaml'),
+        `name: app\nstorage:\n  data:\n    type: filesystem\n    location: ${declared}\n`,
+      );
+      const simulator = await HookToolsSimulator.create({ charmDir: charm, storage: [{ name: 'data' }] });
+      let where = '';
+      const run = await simulator.runHook(
+        {
+          reconcile: async () => {
+            where = hookEnvironment().JUJU_STORAGE_LOCATION ?? '';
+            await writeFile(join(where, 'db'), 'written');
+          },
+        },
+        'data-storage-attached',
+      );
+      expect(run.exitCode, run.stderr).to.equal(0);
+      expect(where.startsWith(join(tmpdir(), 'juju-hook-tools-'))).to.equal(true);
+      expect(await readFile(join(where, 'db'), 'utf8')).to.equal('written');
+      expect(existsSync(declared)).to.equal(false);
+      await simulator.cleanup();
+      expect(existsSync(where)).to.equal(false);
     } finally {
       await rm(charm, { recursive: true, force: true });
     }
