@@ -39,6 +39,8 @@ export interface ActionSpec {
 export interface Metadata {
   /** Where they were read from, for messages. */
   readonly source: string;
+  /** The charm's name (`name:`), which names its application by default. */
+  readonly name: string | undefined;
   readonly options: Readonly<Record<string, OptionSpec>>;
   /** Endpoint name to its role. */
   readonly endpoints: Readonly<Record<string, 'provides' | 'requires' | 'peers'>>;
@@ -72,6 +74,7 @@ export async function readMetadata(dir: string): Promise<Metadata | undefined> {
   const source = charmcraft === undefined ? join(dir, 'metadata.yaml') : join(dir, 'charmcraft.yaml');
   return {
     source,
+    name: typeof main.name === 'string' && main.name !== '' ? main.name : undefined,
     options: optionsOf(config, source),
     endpoints: endpointsOf(main, source),
     actions: actionsOf(actions, source),
@@ -251,6 +254,39 @@ function fits(type: OptionSpec['type'], value: unknown): boolean {
  * @throws TypeError naming the declared endpoints.
  * @internal
  */
+/**
+ * Holds a relation on a peer endpoint to what Juju makes of one: its remote application is this
+ * application, and its remote units are this application's other units (relation-list never
+ * lists this unit).
+ *
+ * @throws TypeError for another application, or this unit among the remote units.
+ * @internal
+ */
+export function checkPeer(
+  metadata: Metadata,
+  relation: { endpoint: string; remoteApp: string; remoteUnits: Record<string, unknown> },
+  given: { remoteApp?: string | undefined },
+  unitName: string,
+  what: string,
+): void {
+  if (!Object.hasOwn(metadata.endpoints, relation.endpoint)) return;
+  if (metadata.endpoints[relation.endpoint] !== 'peers') return;
+  const app = unitName.split('/')[0] ?? unitName;
+  if (given.remoteApp !== undefined && given.remoteApp !== app) {
+    throw new TypeError(
+      `${what}: ${relation.endpoint} is a peer relation, whose remote application is this one (${app}), got remoteApp ${JSON.stringify(given.remoteApp)}`,
+    );
+  }
+  for (const unit of Object.keys(relation.remoteUnits)) {
+    if (unit === unitName || unit.split('/')[0] !== app) {
+      throw new TypeError(
+        `${what}: ${relation.endpoint} is a peer relation, whose remote units are the other units of ${app} (such as "${app}/1"), got ${JSON.stringify(unit)}`,
+      );
+    }
+  }
+  relation.remoteApp = app;
+}
+
 export function checkEndpoint(metadata: Metadata, endpoint: string, what: string): void {
   if (Object.hasOwn(metadata.endpoints, endpoint)) return;
   const declared = Object.entries(metadata.endpoints).map(([name, role]) => `${name} (${role})`);

@@ -13,7 +13,14 @@ import { checkOptions, isPlainObject } from '../options.js';
 // its own, and statuses must be the main entry's classes (`instanceof BlockedStatus` in a test).
 import { StatusBase, type StatusName } from '../index.js';
 import { type AddedTool, JujuModel, type RecordedCall } from './model.js';
-import { type Metadata, actionParamsOf, checkEndpoint, configOf, readMetadata } from './metadata.js';
+import {
+  type Metadata,
+  actionParamsOf,
+  checkEndpoint,
+  checkPeer,
+  configOf,
+  readMetadata,
+} from './metadata.js';
 import { type SimulatedCredential, declaredWorld } from './declared.js';
 import {
   MODEL_UUID,
@@ -178,7 +185,8 @@ export class HookToolsSimulator {
     }
     const {
       leader = false,
-      unitName = 'app/0',
+      // The charm's name names its application, as a deployed charm's does by default.
+      unitName = `${metadata?.name ?? 'app'}/0`,
       config = {},
       relations = [],
       state = {},
@@ -192,8 +200,11 @@ export class HookToolsSimulator {
       application: checked.applicationStatus === undefined ? null : record(checked.applicationStatus),
       config:
         metadata === undefined ? cloned(config, 'config') : configOf(metadata, cloned(config, 'config')),
-      relations: normalize(relations).map((r) => {
-        if (metadata !== undefined) checkEndpoint(metadata, r.endpoint, 'create() relations');
+      relations: normalize(relations).map((r, i) => {
+        if (metadata !== undefined) {
+          checkEndpoint(metadata, r.endpoint, 'create() relations');
+          checkPeer(metadata, r, relations[i] ?? {}, unitName, 'create() relations');
+        }
         return r;
       }),
       charmState: { ...state },
@@ -427,6 +438,8 @@ export class HookToolsSimulator {
     const [relation] = normalize([{ ...declared, endpoint: match[1] ?? '' }]);
     if (relation === undefined) return Promise.resolve();
     const world = this.#model.world;
+    if (this.#metadata !== undefined)
+      checkPeer(this.#metadata, relation, more, world.unitName, 'setRelation()');
     const kept = world.relations.find((r) => r.id === relation.id);
     world.relations = [
       ...world.relations.filter((r) => r.id !== relation.id),
@@ -511,7 +524,10 @@ export class HookToolsSimulator {
     if (metadata === undefined) return;
     const world = this.#model.world;
     world.config = configOf(metadata, world.config);
-    for (const r of world.relations) checkEndpoint(metadata, r.endpoint, 'the relations');
+    for (const r of world.relations) {
+      checkEndpoint(metadata, r.endpoint, 'the relations');
+      checkPeer(metadata, r, {}, world.unitName, 'the relations');
+    }
     world.bindings = [...Object.keys(metadata.endpoints), ...metadata.extraBindings];
     world.storageTypes = { ...metadata.storage };
     this.#metadata = metadata;
