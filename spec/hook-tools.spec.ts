@@ -142,11 +142,20 @@ describe('hook-tools', function () {
       tools.configGet(7 as unknown as string).catch((e: unknown) => e),
       tools.actionSet({ a: [1] as never }).catch((e: unknown) => e),
       tools.actionLog('nul\0byte').catch((e: unknown) => e),
+      tools.actionSet({ 'a=b': 'x' }).catch((e: unknown) => e),
+      tools.actionSet({ 'a.b': 'x' }).catch((e: unknown) => e),
+      tools.actionSet({ outer: { Upper: 'x' } }).catch((e: unknown) => e),
+      tools.actionSet({ stdout: 'x' }).catch((e: unknown) => e),
     ]);
     for (const reason of reasons) expect(reason).to.be.instanceOf(TypeError);
     expect(String(reasons[0])).to.match(/a relation id such as "database:7" or 7/);
     expect(String(reasons[2])).to.match(/Juju refuses or changes/);
     expect(String(reasons[4])).to.match(/must be a string/);
+    // One rule for result keys, Juju's (action-set.go's keyRule), as for relation and state keys.
+    expect(String(reasons[9])).to.match(/result key "a=b" is one Juju refuses/);
+    expect(String(reasons[10])).to.match(/result key "a.b" is one Juju refuses: .*nest objects/);
+    expect(String(reasons[11])).to.match(/result key "outer.Upper" is one Juju refuses/);
+    expect(String(reasons[12])).to.match(/result key "stdout" is one Juju keeps for itself/);
     expect(await simulator.calls()).to.deep.equal([]);
   });
 });

@@ -2,6 +2,7 @@
 
 import type { HookToolOptions } from '../index.js';
 import { describeValue } from '../describe.js';
+import { ACTION_RESULT_KEY, RESERVED_ACTION_KEYS } from '../juju/names.js';
 import { json, run, text } from './call.js';
 
 /**
@@ -44,6 +45,18 @@ export async function actionSet(results: ActionResults, options?: HookToolOption
     }
     for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
       const dotted = prefix === '' ? key : `${prefix}.${key}`;
+      // action-set splits each argument at its first "=" and the key at its periods: a key
+      // with either would be another result, so each key is held to Juju's rule for one.
+      if (key.includes('.') || !ACTION_RESULT_KEY.test(key)) {
+        throw new TypeError(
+          `actionSet() result key ${JSON.stringify(dotted)} is one Juju refuses: each key is lowercase letters, digits and hyphens, starting and ending with a letter or digit (nest objects for dotted keys)`,
+        );
+      }
+      if (RESERVED_ACTION_KEYS.includes(key)) {
+        throw new TypeError(
+          `actionSet() result key ${JSON.stringify(dotted)} is one Juju keeps for itself (${RESERVED_ACTION_KEYS.join(', ')})`,
+        );
+      }
       if (typeof value === 'string') args.push(`${dotted}=${text(value, `actionSet() result ${dotted}`)}`);
       else walk(value, dotted);
     }

@@ -13,6 +13,21 @@ export const STORAGE_NAME = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 /** A storage instance id (juju/names `IsValidStorage`), such as `data/0`. */
 export const STORAGE_ID = /^[a-z](?:[a-z0-9-]*[a-z0-9])?\/\d+$/;
 
+/**
+ * One key of an action result (action-set.go's keyRule, charm's action name rule), after
+ * action-set splits `a.b.c=value` at its periods: lowercase alphanumerics and hyphens, starting
+ * and ending with an alphanumeric.
+ */
+export const ACTION_RESULT_KEY = /^[a-z0-9](?:[a-z0-9-.]*[a-z0-9])?$/;
+
+/** The action result keys Juju keeps for itself (action-set.go's reservedKeys). */
+export const RESERVED_ACTION_KEYS: readonly string[] = [
+  'stdout',
+  'stdout-encoding',
+  'stderr',
+  'stderr-encoding',
+];
+
 /** A secret content key (core/secrets `keyRegExp`): 3 or more of a-z, 0-9 and single `-`. */
 export const SECRET_KEY = /^[a-z](?:-?[a-z0-9]){2,}$/;
 

@@ -87,7 +87,7 @@ export async function readMetadata(dir: string): Promise<Metadata | undefined> {
 function storageOf(declared: unknown, source: string): Metadata['storage'] {
   if (declared === undefined || declared === null) return {};
   if (!isRecord(declared)) throw new TypeError(`${source} storage must be a mapping of storage names`);
-  const out: Record<string, { type: string; location?: string }> = {};
+  const out: Record<string, { type: string; location?: string }> = dictionary();
   for (const [name, spec] of Object.entries(declared)) {
     const type = isRecord(spec) && typeof spec.type === 'string' ? spec.type : undefined;
     if (type !== 'filesystem' && type !== 'block') {
@@ -149,7 +149,7 @@ function optionsOf(config: unknown, source: string): Record<string, OptionSpec> 
   const options = isRecord(config) ? config.options : undefined;
   if (options === undefined || options === null) return {};
   if (!isRecord(options)) throw new TypeError(`${source} config.options must be a mapping of options`);
-  const out: Record<string, OptionSpec> = {};
+  const out: Record<string, OptionSpec> = dictionary();
   for (const [name, spec] of Object.entries(options)) {
     const type = isRecord(spec) ? spec.type : undefined;
     if (!(OPTION_TYPES as readonly unknown[]).includes(type)) {
@@ -167,7 +167,7 @@ function endpointsOf(
   main: Record<string, unknown>,
   source: string,
 ): Record<string, 'provides' | 'requires' | 'peers'> {
-  const out: Record<string, 'provides' | 'requires' | 'peers'> = {};
+  const out: Record<string, 'provides' | 'requires' | 'peers'> = dictionary();
   for (const role of ['provides', 'requires', 'peers'] as const) {
     const declared = main[role];
     if (declared === undefined || declared === null) continue;
@@ -180,16 +180,19 @@ function endpointsOf(
 function actionsOf(actions: unknown, source: string): Record<string, ActionSpec> {
   if (actions === undefined || actions === null) return {};
   if (!isRecord(actions)) throw new TypeError(`${source} actions must be a mapping of actions`);
-  const out: Record<string, ActionSpec> = {};
+  const out: Record<string, ActionSpec> = dictionary();
   for (const [name, spec] of Object.entries(actions)) {
     const action = isRecord(spec) ? spec : {};
     const params = isRecord(action.params) ? action.params : {};
     out[name] = {
-      params: Object.fromEntries(
-        Object.entries(params).map(([param, schema]) => [
-          param,
-          isRecord(schema) ? (schema as ParameterSpec) : {},
-        ]),
+      params: Object.assign(
+        dictionary<ParameterSpec>(),
+        Object.fromEntries(
+          Object.entries(params).map(([param, schema]) => [
+            param,
+            isRecord(schema) ? (schema as ParameterSpec) : {},
+          ]),
+        ),
       ),
       required: Array.isArray(action.required)
         ? action.required.filter((r): r is string => typeof r === 'string')
@@ -215,7 +218,7 @@ export function configOf(
     .map(([name, spec]) => `${name} (${spec.type})`)
     .join(', ');
   for (const [name, value] of Object.entries(given)) {
-    const spec = metadata.options[name];
+    const spec = own(metadata.options, name);
     if (spec === undefined) {
       throw new TypeError(
         `config option ${name} is not declared in ${metadata.source}: it declares ${declared === '' ? 'none' : declared}`,
@@ -227,9 +230,9 @@ export function configOf(
       );
     }
   }
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = dictionary();
   for (const [name, spec] of Object.entries(metadata.options)) {
-    out[name] = given[name] ?? spec.default ?? null;
+    out[name] = own(given, name) ?? spec.default ?? null;
   }
   return out;
 }
@@ -270,7 +273,7 @@ export function checkPeer(
   what: string,
 ): void {
   if (!Object.hasOwn(metadata.endpoints, relation.endpoint)) return;
-  if (metadata.endpoints[relation.endpoint] !== 'peers') return;
+  if (own(metadata.endpoints, relation.endpoint) !== 'peers') return;
   const app = unitName.split('/')[0] ?? unitName;
   if (given.remoteApp !== undefined && given.remoteApp !== app) {
     throw new TypeError(
@@ -308,7 +311,7 @@ export function actionParamsOf(
   action: string,
   given: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
-  const spec = metadata.actions[action];
+  const spec = own(metadata.actions, action);
   if (spec === undefined) {
     const names = Object.keys(metadata.actions);
     throw new TypeError(
@@ -316,12 +319,12 @@ export function actionParamsOf(
     );
   }
   const declared = Object.keys(spec.params);
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = dictionary();
   for (const [name, schema] of Object.entries(spec.params)) {
     if (schema.default !== undefined) out[name] = schema.default;
   }
   for (const [name, value] of Object.entries(given)) {
-    const schema = spec.params[name];
+    const schema = own(spec.params, name);
     if (schema === undefined) {
       if (!spec.additionalProperties) {
         throw new TypeError(
@@ -364,4 +367,17 @@ function checkParameter(action: string, name: string, schema: ParameterSpec, val
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A record with no prototype: a name a charm declares (`constructor`, `toString`, `__proto__`)
+ * is data in it, never something of Object's.
+ */
+function dictionary<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** `record[key]` when the record itself holds it, never through its prototype. */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }

@@ -253,6 +253,24 @@ export function checkCharm(charm: unknown, where: string): string | Charm {
 /** A copy of values a test declared, refused with a TypeError where JSON cannot hold them. */
 /** @internal */
 export function cloned(values: Record<string, unknown>, what: string): Record<string, unknown> {
+  // JSON would turn NaN and Infinity into null (no value) and drop undefined, a function or a
+  // symbol without a word: each is refused instead, by name.
+  const check = (value: unknown, path: string): void => {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new TypeError(
+        `${what} ${path} is ${String(value)}, which Juju cannot hold: give a finite number`,
+      );
+    }
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
+      throw new TypeError(
+        `${what} ${path} is ${describeValue(value)}, which Juju cannot hold: give a string, number, boolean, null, array or object`,
+      );
+    }
+    if (Array.isArray(value)) value.forEach((item, i) => { check(item, `${path}[${String(i)}]`); });
+    else if (isPlainObject(value))
+      for (const [key, item] of Object.entries(value)) check(item, `${path}.${key}`);
+  };
+  for (const [key, value] of Object.entries(values)) check(value, key);
   try {
     return JSON.parse(JSON.stringify(values)) as Record<string, unknown>;
   } catch (error) {
@@ -262,7 +280,13 @@ export function cloned(values: Record<string, unknown>, what: string): Record<st
 
 /** @internal */
 export function normalize(relations: readonly SimulatedRelation[]): Relation[] {
-  const used = new Set(relations.flatMap((r) => (r.id === undefined ? [] : [r.id])));
+  const used = new Set<number>();
+  for (const r of relations) {
+    if (r.id === undefined) continue;
+    // Juju numbers each relation of a model once: two with one id cannot be.
+    if (used.has(r.id)) throw new TypeError(`create() relations declares relation id ${String(r.id)} twice`);
+    used.add(r.id);
+  }
   let next = 1;
   return relations.map((r) => {
     let id = r.id;

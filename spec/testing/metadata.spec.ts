@@ -171,4 +171,41 @@ describe('HookToolsSimulator, the charm’s metadata', () => {
       await rm(charm, { recursive: true, force: true });
     }
   });
+
+  it('looks names up as data: constructor, toString and __proto__ are names like any other', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'proto-charm-'));
+    try {
+      await writeFile(
+        join(dir, 'charmcraft.yaml'),
+        'name: proto\nconfig:\n  options:\n    constructor: { type: string, default: built }\nactions:\n  backup:\n    params:\n      valueOf: { type: string }\n    additionalProperties: false\n',
+      );
+      const undeclared = await HookToolsSimulator.create({ charmDir: dir, config: { toString: 'x' } }).catch(
+        (e: unknown) => e,
+      );
+      expect(undeclared).to.be.instanceOf(TypeError);
+      expect(String(undeclared)).to.match(
+        /config option toString is not declared .* it declares constructor \(string\)/,
+      );
+      const simulator = await HookToolsSimulator.create({ charmDir: dir });
+      try {
+        let config: unknown;
+        await simulator.runHook({ reconcile: async () => (config = await configGet()) }, 'config-changed');
+        expect(config).to.deep.equal({ constructor: 'built' });
+        const action = await simulator
+          .runAction({ reconcile: () => undefined }, 'constructor')
+          .catch((e: unknown) => e);
+        expect(action).to.be.instanceOf(TypeError);
+        expect(String(action)).to.match(/action constructor is not declared .* it declares backup/);
+        const params = await simulator
+          .runAction({ reconcile: () => undefined }, 'backup', { constructor: 'x' })
+          .catch((e: unknown) => e);
+        expect(params).to.be.instanceOf(TypeError);
+        expect(String(params)).to.match(/action backup takes no parameter constructor .* it takes valueOf/);
+      } finally {
+        await simulator.cleanup();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

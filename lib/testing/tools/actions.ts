@@ -5,8 +5,7 @@
 import { formatOf, render } from './format.js';
 import { type Call, type Tool, ToolExit, checkEmpty } from './tool.js';
 
-const ACTION_KEY = /^[a-z0-9](?:[a-z0-9-.]*[a-z0-9])?$/;
-const RESERVED = ['stdout', 'stdout-encoding', 'stderr', 'stderr-encoding'];
+import { ACTION_RESULT_KEY as ACTION_KEY, RESERVED_ACTION_KEYS as RESERVED } from '../../juju/names.js';
 
 /** The parameters of the action this hook runs; outside an action, the tool is not available. */
 function actionParams({ env, hook }: Call): Record<string, unknown> {
