@@ -77,9 +77,9 @@ export async function readMetadata(dir: string): Promise<Metadata | undefined> {
     name: typeof main.name === 'string' && main.name !== '' ? main.name : undefined,
     options: optionsOf(config, source),
     endpoints: endpointsOf(main, source),
-    actions: actionsOf(actions, source),
+    actions: actionsOf(numbers(actions), source),
     extraBindings: isRecord(main['extra-bindings']) ? Object.keys(main['extra-bindings']) : [],
-    storage: storageOf(main.storage, source),
+    storage: storageOf(numbers(main.storage), source),
     resources: isRecord(main.resources) ? Object.keys(main.resources) : [],
   };
 }
@@ -135,7 +135,14 @@ async function parseYamlFile(file: string): Promise<Record<string, unknown> | un
   }
   let value: unknown;
   try {
-    value = parse(text);
+    // As Juju reads it: gopkg.in/yaml.v2, YAML 1.1 (`no` is false, `0755` is 493), integers told
+    // apart from floats (kept as BigInt here until each use says what it needs), and no base-60
+    // numbers, which yaml.v2 does not read.
+    value = parse(text, {
+      version: '1.1',
+      intAsBigInt: true,
+      customTags: (tags) => tags.filter((tag) => typeof tag !== 'object' || tag.format !== 'TIME'),
+    });
   } catch (error) {
     throw new TypeError(`${file} is not YAML the simulator can read: ${(error as Error).message}`);
   }
@@ -151,16 +158,88 @@ function optionsOf(config: unknown, source: string): Record<string, OptionSpec> 
   if (!isRecord(options)) throw new TypeError(`${source} config.options must be a mapping of options`);
   const out: Record<string, OptionSpec> = dictionary();
   for (const [name, spec] of Object.entries(options)) {
-    const type = isRecord(spec) ? spec.type : undefined;
+    // internal/charm/config.go ReadConfig: an option with no type is a string ("missing type is
+    // valid in python"); another unknown type is refused.
+    const given = isRecord(spec) ? spec.type : undefined;
+    const type = given === undefined || given === null || given === '' ? 'string' : given;
     if (!(OPTION_TYPES as readonly unknown[]).includes(type)) {
       throw new TypeError(
         `${source} config option ${name} has type ${describeValue(type)}: Juju takes ${listOf([...OPTION_TYPES])}`,
       );
     }
-    const declared = spec as { type: OptionSpec['type']; default?: unknown };
-    out[name] = { type: declared.type, ...('default' in declared ? { default: declared.default } : {}) };
+    const typed = type as OptionSpec['type'];
+    if (!isRecord(spec) || !Object.hasOwn(spec, 'default')) {
+      out[name] = { type: typed };
+      continue;
+    }
+    out[name] = { type: typed, default: defaultOf(source, name, typed, spec.default) };
   }
   return out;
+}
+
+/**
+ * An option's default as Juju holds it (ReadConfig: `option.validate`, juju/schema's checkers):
+ * an int from an integer or a string strconv.ParseInt reads (base prefixes included), a float
+ * from a float only, a boolean from a boolean or a string strconv.ParseBool reads, a string from
+ * a string only (an empty one as it is); anything else makes the charm's config invalid.
+ */
+function defaultOf(source: string, name: string, type: OptionSpec['type'], value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (value === '' && (type === 'string' || type === 'secret')) return '';
+  const refused = (): never => {
+    throw new TypeError(
+      `${source} has an invalid config default: option "${name}" expected ${type === 'boolean' ? 'bool' : type}, got ${goValue(value)} (Juju reads charm YAML as YAML 1.1 and refuses the charm)`,
+    );
+  };
+  switch (type) {
+    case 'string':
+    case 'secret':
+      return typeof value === 'string' ? value : refused();
+    case 'int': {
+      if (typeof value === 'bigint') return Number(value);
+      if (typeof value !== 'string') return refused();
+      return goParseInt(value) ?? refused();
+    }
+    case 'float':
+      return typeof value === 'number' ? value : refused();
+    case 'boolean': {
+      if (typeof value === 'boolean') return value;
+      if (typeof value !== 'string') return refused();
+      if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+      if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+      return refused();
+    }
+  }
+}
+
+/** strconv.ParseInt(text, 0, 64): a sign, then decimal, 0x, 0o, 0b or a leading-0 octal. */
+function goParseInt(text: string): number | undefined {
+  const match =
+    /^([+-]?)(0x[0-9a-f](?:_?[0-9a-f])*|0o?[0-7](?:_?[0-7])*|0b[01](?:_?[01])*|[1-9](?:_?[0-9])*|0)$/i.exec(
+      text,
+    );
+  if (match === null) return undefined;
+  const clean = (match[2] ?? '').replace(/_/g, '').toLowerCase();
+  const value = Number(BigInt(/^0[0-7]+$/.test(clean) ? `0o${clean.slice(1)}` : clean));
+  return match[1] === '-' ? -value : value;
+}
+
+/** A value as Go's `%#v` prints it, for Juju's message. */
+function goValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
+  return describeValue(value);
+}
+
+/** `value` with every integer YAML read as a BigInt made a number, for the rest of a charm's metadata. */
+function numbers(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(numbers);
+  const plain =
+    isRecord(value) && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null);
+  if (plain) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, numbers(v)]));
+  return value;
 }
 
 function endpointsOf(

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 import { actionGet, configGet } from '../../lib/hook-tools/index.js';
 import { HookToolsSimulator } from '../../lib/testing/index.js';
+import { agreed } from '../support/both-ways.js';
 
 const CHARMCRAFT = `name: shop
 type: charm
@@ -203,6 +204,52 @@ describe('HookToolsSimulator, the charm’s metadata', () => {
         expect(String(params)).to.match(/action backup takes no parameter constructor .* it takes valueOf/);
       } finally {
         await simulator.cleanup();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads charm YAML as Juju does, YAML 1.1 with each default coerced to its option type, both ways', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yaml11-charm-'));
+    try {
+      await writeFile(
+        join(dir, 'charmcraft.yaml'),
+        [
+          'name: legacy',
+          'config:',
+          '  options:',
+          '    debug: { type: boolean, default: no }',
+          '    verbose: { type: boolean, default: "True" }',
+          '    mode: { type: int, default: 0755 }',
+          '    port: { type: int, default: "8080" }',
+          '    hex: { type: int, default: "0x1F" }',
+          '    note: { default: plain }',
+          '    ratio: { type: float, default: 0.5 }',
+          '',
+        ].join('\n'),
+      );
+      const expected = {
+        debug: false,
+        hex: 31,
+        mode: 493,
+        note: 'plain',
+        port: 8080,
+        ratio: 0.5,
+        verbose: true,
+      };
+      const results = await agreed({ charmDir: dir }, [['config-get', '--format=json']]);
+      expect(JSON.parse(results[0]?.stdout ?? '')).to.deep.equal(expected);
+      for (const [option, why] of [
+        ['name: { type: string, default: yes }', /option "name" expected string, got true/],
+        ['count: { type: int, default: "ten" }', /option "count" expected int, got "ten"/],
+        ['ratio: { type: float, default: 1 }', /option "ratio" expected float, got 1/],
+        ['flag: { type: boolean, default: "maybe" }', /option "flag" expected bool, got "maybe"/],
+      ] as const) {
+        await writeFile(join(dir, 'charmcraft.yaml'), `name: legacy\nconfig:\n  options:\n    ${option}\n`);
+        const refused = await HookToolsSimulator.create({ charmDir: dir }).catch((e: unknown) => e);
+        expect(refused, option).to.be.instanceOf(TypeError);
+        expect(String(refused)).to.match(why);
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
