@@ -85,10 +85,17 @@ export function text(value: unknown, what: string): string {
 
 /**
  * Settings for `--file -`, as ops sends them: a YAML mapping on stdin (JSON is YAML), so that
- * a value of any length, newlines included, reaches Juju whole.
+ * a value of any length, newlines included, reaches Juju whole. What JSON leaves raw and Juju's
+ * YAML reader (gopkg.in/yaml.v2) refuses or changes is escaped (`\uXXXX`, which a double-quoted
+ * YAML scalar reads back as the same character): DEL and the C1 controls (raw, `yaml: control
+ * characters are not allowed`, and NEL U+0085 a line break read as a space), U+2028 and U+2029
+ * (line breaks to YAML 1.1), U+FFFE and U+FFFF (not allowed).
  *
  * @internal
  */
 export function settingsFile(pairs: readonly [string, string][]): string {
-  return JSON.stringify(Object.fromEntries(pairs));
+  return JSON.stringify(Object.fromEntries(pairs)).replace(
+    /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -266,7 +266,10 @@ export function cloned(values: Record<string, unknown>, what: string): Record<st
         `${what} ${path} is ${describeValue(value)}, which Juju cannot hold: give a string, number, boolean, null, array or object`,
       );
     }
-    if (Array.isArray(value)) value.forEach((item, i) => { check(item, `${path}[${String(i)}]`); });
+    if (Array.isArray(value))
+      value.forEach((item, i) => {
+        check(item, `${path}[${String(i)}]`);
+      });
     else if (isPlainObject(value))
       for (const [key, item] of Object.entries(value)) check(item, `${path}.${key}`);
   };

@@ -143,7 +143,13 @@ export function keyValues(args: readonly string[]): [string, string][] {
 export function settings(file: string | undefined, args: readonly string[]): [string, string][] {
   const out = new Map<string, string>();
   if (file !== undefined) {
-    const document = parseDocument(file, { schema: 'failsafe' });
+    // gopkg.in/yaml.v2's reader refuses a character outside YAML's printable set (readerc.go),
+    // and reads NEL, U+2028 and U+2029 as line breaks (YAML 1.1), which a quoted or plain scalar
+    // folds into a space.
+    if (/[^\t\n\r\u0020-\u007e\u0085\u00a0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u.test(file)) {
+      throw new ToolExit(1, 'yaml: control characters are not allowed');
+    }
+    const document = parseDocument(file.replace(/[\u0085\u2028\u2029]/g, ' '), { schema: 'failsafe' });
     if (document.errors.length > 0)
       throw new ToolExit(1, `yaml: ${document.errors[0]?.message ?? 'invalid'}`);
     const root = document.contents;

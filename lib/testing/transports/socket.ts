@@ -14,8 +14,11 @@
 //   model → tool   answer <exit> <stderr lines> <stderr ends in \n> <stdout lines, or -1> <stdout ends in \n>\n
 //                    then the stderr lines, then the stdout lines (or, for -1, stdout to the end)
 //                | signal <NAME>\n              the tool kills itself with it
-//                | input\n<path>\n              what --file names (- is stdin): the tool answers
-//   tool → model   ok\n<length>\n<bytes> | missing\n    and the model answers again
+//                | input\n<path>\n<token>\n     what --file names (- is stdin): the tool sends it
+//                                                  on a connection of its own, byte for byte, NULs
+//                                                  included, and ends it:
+//   tool → model   <secret>\n@input\n<token>\n<bytes> | <secret>\n@missing\n<token>\n
+//                                                  and the model answers the call
 //                | exec <id>\n<path>\n          the tool runs an added executable, then reports:
 //   tool → model   <secret>\n@ran\n<id>\n<exit>\n   and the model answers ok\n
 // A call told to hang gets no answer until the test's timeout kills the tool or the simulator
@@ -52,6 +55,8 @@ export class ToolServer {
   readonly #secret = Buffer.from(randomBytes(24).toString('hex'));
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
+  /** Files the model asked for, by token, awaiting the connection that brings them. */
+  readonly #uploads = new Map<string, (data: Buffer | undefined) => void>();
 
   constructor(model: JujuModel) {
     this.#server = createServer((socket) => {
@@ -111,9 +116,13 @@ export class ToolServer {
     let received = Buffer.alloc(0);
     let handled = false;
     let trusted = false;
-    /** A file the model asked this call for, awaiting the tool's answer. */
-    let asked: ((data: Buffer) => boolean) | undefined;
+    /** The bytes of a file this connection brings, once it said which. */
+    let upload: Buffer[] | undefined;
     socket.on('data', (chunk: Buffer) => {
+      if (upload !== undefined) {
+        upload.push(chunk);
+        return;
+      }
       received = Buffer.concat([received, chunk]);
       if (!trusted) {
         const end = received.indexOf(0x0a);
@@ -125,11 +134,25 @@ export class ToolServer {
         }
         trusted = true;
       }
-      if (asked !== undefined) {
-        if (asked(received)) asked = undefined;
+      if (handled) return;
+      const sent = parseUpload(received);
+      if (sent !== undefined) {
+        handled = true;
+        const deliver = this.#uploads.get(sent.token);
+        this.#uploads.delete(sent.token);
+        if (!sent.present) {
+          deliver?.(undefined);
+          socket.end();
+          return;
+        }
+        const parts = [received.subarray(sent.next)];
+        upload = parts;
+        socket.on('end', () => {
+          deliver?.(Buffer.concat(parts));
+          socket.end();
+        });
         return;
       }
-      if (handled) return;
       const ran = parseRan(received);
       const request = ran === undefined ? parseRequest(received) : undefined;
       if (ran === undefined && request === undefined) return;
@@ -143,22 +166,21 @@ export class ToolServer {
         socket.end('ok\n');
         return;
       }
-      // What --file names, read by the tool where it runs (its folder, its stdin).
+      // What --file names, read by the tool where it runs (its folder, its stdin), and sent
+      // whole on a connection of its own.
       const read = (path: string): Promise<string> =>
         new Promise((resolve, reject) => {
           if (path.includes('\n')) {
             reject(new ToolExit(1, `open ${path}: no such file or directory`));
             return;
           }
-          received = Buffer.alloc(0);
-          asked = (data) => {
-            const file = parseFile(data);
-            if (file === undefined) return false;
-            if (file.ok) resolve(file.text);
-            else reject(new ToolExit(1, `open ${path}: no such file or directory`));
-            return true;
-          };
-          socket.write(`input\n${path}\n`);
+          const token = randomBytes(12).toString('hex');
+          this.#uploads.set(token, (data) => {
+            if (data === undefined) reject(new ToolExit(1, `open ${path}: no such file or directory`));
+            else resolve(data.toString('utf8'));
+          });
+          abort.signal.addEventListener('abort', () => this.#uploads.delete(token), { once: true });
+          socket.write(`input\n${path}\n${token}\n`);
         });
       if (request !== undefined) void this.#answer(model, socket, request, abort.signal, read);
     });
@@ -255,13 +277,14 @@ function parseRequest(data: Buffer): Request | undefined {
   }
 }
 
-/** `ok\n<length>\n<bytes>` or `missing\n`: the tool's answer to `input`. */
-function parseFile(data: Buffer): { ok: true; text: string } | { ok: false } | undefined {
-  const status = lineAt(data, 0);
-  if (status === undefined) return undefined;
-  if (status.value !== 'ok') return { ok: false };
-  const body = field(data, status.next);
-  return body === undefined ? undefined : { ok: true, text: body.value.toString() };
+/** `<secret>\n@input|@missing\n<token>\n`: the head of a connection that brings a file. */
+function parseUpload(data: Buffer): { token: string; present: boolean; next: number } | undefined {
+  const secret = lineAt(data, 0);
+  const kind = secret && lineAt(data, secret.next);
+  if (kind?.value !== '@input' && kind?.value !== '@missing') return undefined;
+  const token = lineAt(data, kind.next);
+  if (token === undefined) return undefined;
+  return { token: token.value, present: kind.value === '@input', next: token.next };
 }
 
 function parseRan(data: Buffer): { secret: Buffer; id: number; exitCode: number } | undefined {
@@ -333,11 +356,17 @@ IFS=' ' read -r kind code errors errnl outputs outnl <&3 ||
   fail "$tool: its hook tools simulator ended before it answered"
 case $kind in
 input)
-  # The model asks for what --file names: stdin (-), or a file where this tool runs.
+  # The model asks for what --file names: stdin (-), or a file where this tool runs. It goes
+  # byte for byte on a connection of its own, which ends where the file does.
   IFS= read -r path <&3
-  if [ "$path" = - ]; then data=$(cat; printf x); elif [ -r "$path" ] && [ -f "$path" ]; then data=$(cat -- "$path"; printf x); else printf 'missing\n' >&3; continue; fi
-  data=\${data%x}
-  printf 'ok\n%s\n%s' "\${#data}" "$data" >&3
+  IFS= read -r token <&3
+  { exec 4<>/dev/tcp/127.0.0.1/$port; } 2>/dev/null ||
+    fail "$tool cannot reach its hook tools simulator (127.0.0.1:$port): the test that made it has ended or cleaned it up"
+  IFS= read -r -t "$wait" _ <&4
+  if [ "$path" = - ]; then printf '%s\\n@input\\n%s\\n' "${secret}" "$token" >&4; cat >&4
+  elif [ -r "$path" ] && [ -f "$path" ]; then printf '%s\\n@input\\n%s\\n' "${secret}" "$token" >&4; cat -- "$path" >&4
+  else printf '%s\\n@missing\\n%s\\n' "${secret}" "$token" >&4; fi
+  exec 4>&-
   continue ;;
 answer)
   copy "$errors" "$errnl" >&2
