@@ -19,7 +19,7 @@ export interface OptionSpec {
 
 /** One action parameter's JSON schema, as far as charmcraft.yaml uses one. */
 export interface ParameterSpec {
-  readonly type?: string;
+  readonly type?: string | readonly string[];
   readonly enum?: readonly unknown[];
   readonly default?: unknown;
 }
@@ -422,10 +422,15 @@ export function actionParamsOf(
   return out;
 }
 
+/**
+ * A parameter held to its schema as JSON Schema holds it (Juju validates action parameters with
+ * a JSON Schema validator): `type` one name or a list of them, any of which will do; `enum` its
+ * values compared as JSON values (objects and arrays by content).
+ */
 function checkParameter(action: string, name: string, schema: ParameterSpec, value: unknown): void {
-  const type = schema.type;
-  const ok =
-    type === undefined ||
+  const types: readonly unknown[] =
+    schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+  const fits = (type: unknown): boolean =>
     (type === 'string' && typeof value === 'string') ||
     (type === 'integer' && typeof value === 'number' && Number.isInteger(value)) ||
     (type === 'number' && typeof value === 'number') ||
@@ -433,15 +438,33 @@ function checkParameter(action: string, name: string, schema: ParameterSpec, val
     (type === 'array' && Array.isArray(value)) ||
     (type === 'object' && isRecord(value)) ||
     (type === 'null' && value === null);
-  if (!ok)
+  if (types.length > 0 && !types.some(fits)) {
     throw new TypeError(
-      `action ${action} parameter ${name} is declared ${type}, got ${describeValue(value)}`,
+      `action ${action} parameter ${name} is declared ${types.map(String).join(' or ')}, got ${describeValue(value)}`,
     );
-  if (schema.enum !== undefined && !schema.enum.includes(value)) {
+  }
+  if (schema.enum !== undefined && !schema.enum.some((allowed) => sameJson(allowed, value))) {
     throw new TypeError(
       `action ${action} parameter ${name} takes one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(value)}`,
     );
   }
+}
+
+/** Whether two JSON values are equal, objects by their members whatever their order. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]))
+    );
+  }
+  if (isRecord(a) && isRecord(b)) {
+    const keys = Object.keys(a);
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((key) => Object.hasOwn(b, key) && sameJson(a[key], b[key]))
+    );
+  }
+  return a === b;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -255,4 +255,47 @@ describe('HookToolsSimulator, the charm’s metadata', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('holds action parameters to JSON Schema: a union of types, an enum of objects compared by content', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'schema-charm-'));
+    try {
+      await writeFile(
+        join(dir, 'charmcraft.yaml'),
+        [
+          'name: schema',
+          'actions:',
+          '  tune:',
+          '    params:',
+          '      limit: { type: [integer, "null"] }',
+          '      target: { enum: [{ host: a, port: 1 }, [1, 2], plain] }',
+          '',
+        ].join('\n'),
+      );
+      const simulator = await HookToolsSimulator.create({ charmDir: dir });
+      try {
+        const charm = { reconcile: () => undefined, options: { actions: { tune: () => undefined } } };
+        for (const params of [
+          { limit: 3 },
+          { limit: null },
+          { target: { port: 1, host: 'a' } },
+          { target: [1, 2] },
+        ]) {
+          const run = await simulator.runAction(charm, 'tune', params);
+          expect(run.exitCode, JSON.stringify(params)).to.equal(0);
+        }
+        for (const [params, why] of [
+          [{ limit: 'x' }, /limit is declared integer or null, got a string \("x"\)/],
+          [{ target: { host: 'a', port: 2 } }, /target takes one of .*got/],
+        ] as const) {
+          const refused = await simulator.runAction(charm, 'tune', params).catch((e: unknown) => e);
+          expect(refused, JSON.stringify(params)).to.be.instanceOf(TypeError);
+          expect(String(refused)).to.match(why);
+        }
+      } finally {
+        await simulator.cleanup();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
