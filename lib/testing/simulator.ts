@@ -54,26 +54,19 @@ import {
   type HookRun,
   type HookToolCall,
   type LogLine,
-  afterOf,
   callsOf,
   logsOf,
   setDeep,
   statusesOf,
 } from './run.js';
 import { SIMULATED_TOOLS, type SimulatedTool } from './tools/index.js';
-import { runDispatch, unitCharm } from './transports/dispatch.js';
 import { ToolFolder } from './transports/folder.js';
-import { type Ran, runInProcess } from './transports/in-process.js';
-import { type Exit, Uniter } from './uniter.js';
+import { CLEANED_UP, Runner } from './runner.js';
 import type { HookState, World } from './world.js';
 
 export { SIMULATED_TOOLS, type SimulatedTool };
 
-/** The default time a run may take; see {@link RunActionOptions.timeoutMs}. */
-const RUN_TIMEOUT_MS = 60_000;
 const HOOK_NAME = /^[a-z][a-z0-9-]*$/;
-/** What `cleanup()` says of a hook it ended. */
-const CLEANED_UP = 'the simulator was cleaned up while the hook ran, and ended it';
 
 let runs = 0;
 
@@ -115,20 +108,12 @@ let runs = 0;
  */
 export class HookToolsSimulator {
   readonly #model: JujuModel;
-  readonly #uniter: Uniter;
   /** The tool executables, their socket and the unit's charm folder, made on first need. */
   readonly #folder: ToolFolder;
-  /** The variables every hook of the unit has; see {@link env}. */
-  readonly #env: Record<string, string>;
-  /** Ends the runs in progress (their processes, and in-process runs), for {@link cleanup}. */
-  readonly #stops = new Set<(why: string) => void>();
-  #cleaned = false;
+  /** The unit's runs, one at a time. */
+  readonly #runner: Runner;
   /** What the charm declares, once read; `undefined` while the simulator knows no charm. */
   #metadata: Metadata | undefined;
-  /** The cloud credential as declared, for `run.after` (the world holds Juju's JSON of it). */
-  readonly #credential: SimulatedCredential | undefined;
-  /** Ends a running hook now, by `JUJU_CONTEXT_ID` (`juju-reboot --now`). */
-  readonly #kills = new Map<string, (why: string) => void>();
 
   private constructor(
     root: string,
@@ -137,11 +122,10 @@ export class HookToolsSimulator {
     credential: SimulatedCredential | undefined,
   ) {
     this.#model = new JujuModel(world);
-    this.#uniter = new Uniter(this.#model);
     this.#folder = new ToolFolder(this.#model, root);
-    this.#env = unitEnvironment(world.unitName, this.#folder.charm, this.#folder.bin);
+    const env = unitEnvironment(world.unitName, this.#folder.charm, this.#folder.bin);
+    this.#runner = new Runner(this.#model, this.#folder, env, credential);
     this.#metadata = metadata;
-    this.#credential = credential;
   }
 
   /**
@@ -149,7 +133,7 @@ export class HookToolsSimulator {
    * them.
    */
   get dir(): string {
-    this.#openFolder().catch(() => undefined); // a tool then says why it cannot answer
+    this.#runner.openFolder().catch(() => undefined); // a tool then says why it cannot answer
     return this.#folder.bin;
   }
 
@@ -162,9 +146,8 @@ export class HookToolsSimulator {
    * (the tool then fails within seconds and says so).
    */
   get env(): Readonly<Record<string, string>> {
-    this.#openFolder().catch(() => undefined); // a tool then says why it cannot answer
     // Not frozen: Node writes NODE_V8_COVERAGE into an env it is given when coverage is on.
-    return this.#env;
+    return this.#runner.env;
   }
 
   /**
@@ -265,7 +248,7 @@ export class HookToolsSimulator {
         : { departing: { id: relationId, unit: departing } }),
       ...(hook.endsWith('-relation-broken') && relationId !== undefined ? { broken: relationId } : {}),
     };
-    return this.#run(target, id, state, timeoutMs, {
+    return this.#runner.run(target, id, state, timeoutMs, {
       ...relationEnv,
       ...storageEnv,
       ...env,
@@ -305,7 +288,7 @@ export class HookToolsSimulator {
     const given = cloned(params ?? this.#model.world.actionParams, 'runAction() params');
     const actionParams = this.#metadata === undefined ? given : actionParamsOf(this.#metadata, action, given);
     const uuid = `00000000-0000-4000-8000-${String(runs).padStart(12, '0')}`;
-    const run = await this.#run(target, id, { hook: action, actionParams }, timeoutMs, {
+    const run = await this.#runner.run(target, id, { hook: action, actionParams }, timeoutMs, {
       ...env,
       JUJU_DISPATCH_PATH: `actions/${action}`,
       JUJU_ACTION_NAME: action,
@@ -508,8 +491,7 @@ export class HookToolsSimulator {
    * folder. Tools called after it fail with an `ERROR` line and exit 1.
    */
   async cleanup(): Promise<void> {
-    this.#cleaned = true;
-    for (const stop of this.#stops) stop(CLEANED_UP);
+    this.#runner.stopAll(CLEANED_UP);
     this.#model.close();
     await this.#folder.close();
   }
@@ -531,108 +513,6 @@ export class HookToolsSimulator {
     world.bindings = [...Object.keys(metadata.endpoints), ...metadata.extraBindings];
     world.storageTypes = { ...metadata.storage };
     this.#metadata = metadata;
-  }
-
-  /** Runs one hook or action, either way, once the unit's hook before it has ended. */
-  async #run(
-    charm: string | Charm,
-    id: string,
-    hook: HookState,
-    timeoutMs = RUN_TIMEOUT_MS,
-    extra: Record<string, string>,
-  ): Promise<HookRun> {
-    if (this.#cleaned) throw new Error(`${hook.hook} was not run: the simulator has been cleaned up`);
-    const state: HookState = { ...hook, kill: (why) => this.#kills.get(id)?.(why) };
-    // The charm folder and tools a dispatch run needs, made before its turn begins.
-    const dir = typeof charm === 'string' ? await this.#dispatchFolder(charm) : undefined;
-    const [exited, held] = await this.#uniter.run(id, state, () =>
-      this.#runCharm(charm, dir, id, extra, timeoutMs),
-    );
-    // A hook whose changes the controller refused at commit failed, though its process exited
-    // 0: Juju marks it failed and keeps none of them (the uniter's Flush returns the error).
-    const refusals = exited.exitCode === 0 ? (held.refusals ?? []) : [];
-    const ran =
-      refusals.length === 0
-        ? exited
-        : {
-            ...exited,
-            exitCode: 1,
-            stderr: `${exited.stderr}${refusals.map((why) => `ERROR the hook exited 0, but Juju refused its changes when it committed them: ${why}\n`).join('')}`,
-          };
-    const records = this.#records(id);
-    const logs = logsOf(records);
-    // A failed run says why where a test looks (expect(run.exitCode, run.stderr)): after what
-    // the charm wrote on stderr, the ERROR lines it logged, as `juju debug-log` shows both.
-    const errors =
-      ran.exitCode === 0 ? [] : logs.filter((l) => l.level === 'ERROR' || l.level === 'CRITICAL');
-    const stderr = ran.stderr + errors.map((l) => `juju-log ${l.level}: ${l.message}\n`).join('');
-    return {
-      ...ran,
-      stderr,
-      after: afterOf(this.#model.world, this.#credential),
-      statuses: statusesOf(records, false),
-      applicationStatuses: statusesOf(records, true),
-      logs,
-      calls: callsOf(records),
-      ...(held.reboot === undefined ? {} : { reboot: held.reboot }),
-    };
-  }
-
-  /** Runs the charm, one way or the other, until it ends or is stopped. */
-  async #runCharm(
-    charm: string | Charm,
-    dir: string | undefined,
-    id: string,
-    extra: Record<string, string>,
-    timeoutMs: number,
-  ): Promise<Ran & Exit> {
-    if (this.#cleaned) return { exitCode: null, stdout: '', stderr: `${CLEANED_UP}\n` };
-    let stop: (why: string) => void = () => undefined;
-    const stopped = new Promise<string>((resolve) => (stop = resolve));
-    const timer = setTimeout(() => {
-      stop(
-        `the hook did not end within ${String(timeoutMs)} ms, and was ${typeof charm === 'string' ? 'stopped (SIGKILL)' : 'ended'}`,
-      );
-    }, timeoutMs);
-    this.#kills.set(id, stop);
-    this.#stops.add(stop);
-    try {
-      // The unit's folder, and its storage attached, as Juju attaches it before a hook.
-      this.#folder.makeRoot();
-      this.#folder.attach(this.#model.world.storage.map((s) => s.location));
-      if (typeof charm !== 'string' || dir === undefined) {
-        const env = { ...this.#env, JUJU_CONTEXT_ID: id, ...extra };
-        const tools = (): Record<string, string> => {
-          this.#openFolder().catch(() => undefined); // a tool then says why it cannot answer
-          return env;
-        };
-        return await runInProcess(this.#model, charm as Charm, env, tools, stopped);
-      }
-      const env = { ...this.env, JUJU_CHARM_DIR: dir, JUJU_CONTEXT_ID: id, ...extra };
-      return await runDispatch(dir, env, (kill) => {
-        void stopped.then(kill);
-      });
-    } finally {
-      clearTimeout(timer);
-      this.#kills.delete(id);
-      this.#stops.delete(stop);
-    }
-  }
-
-  /** The unit's copy of the charm folder `charm`, with the tools it calls made and listening. */
-  async #dispatchFolder(charm: string): Promise<string> {
-    await this.#openFolder();
-    return unitCharm(resolve(charm), this.#folder.charm);
-  }
-
-  /** Makes the tools' folder and socket, once; resolves when they answer. */
-  async #openFolder(): Promise<void> {
-    const made = this.#folder.made;
-    await this.#folder.open([...SIMULATED_TOOLS, ...this.#model.addedNames()]);
-    if (!made) {
-      this.#env.JUJU_AGENT_SOCKET_NETWORK = 'tcp';
-      this.#env.JUJU_AGENT_SOCKET_ADDRESS = await this.#folder.address();
-    }
   }
 
   #records(id: string): RecordedCall[] {
