@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 import { HookToolsSimulator } from '../../../lib/testing/index.js';
 import { agreed } from '../../support/both-ways.js';
+import { TOOL_WORLD, tool } from '../../support/tools.js';
 
 describe('simulated tools: relations', function () {
   this.timeout(30_000);
@@ -72,5 +73,52 @@ describe('simulated tools: relations', function () {
       expect(refused, JSON.stringify(relation)).to.be.instanceOf(TypeError);
       expect(String(refused)).to.match(why);
     }
+  });
+});
+
+describe('simulated tools: relations, read and written, faithful to Juju', function () {
+  this.timeout(60_000);
+  let simulator: HookToolsSimulator;
+  beforeEach(async () => {
+    simulator = await HookToolsSimulator.create(TOOL_WORLD);
+  });
+  afterEach(async () => {
+    await simulator.cleanup();
+  });
+
+  it('relation-get: -r takes database:7 or 7, refuses the rest, and needs --app for an application', async () => {
+    const get = (...args: string[]) => tool(simulator, 'relation-get', '--format=json', ...args);
+    expect(JSON.parse((await get('-r', 'database:7', '-', 'postgresql/0')).stdout)).to.deep.equal({
+      endpoint: 'db:5432',
+    });
+    expect(JSON.parse((await get('-r', '7', 'endpoint', 'postgresql/0')).stdout)).to.equal('db:5432');
+    expect((await get('-r', 'database:x', '-', 'postgresql/0')).stderr).to.equal(
+      'ERROR invalid value "database:x" for flag -r: invalid relation id\n',
+    );
+    expect((await get('-r', 'database:9', '-', 'postgresql/0')).stderr).to.equal(
+      'ERROR invalid value "database:9" for flag -r: relation not found\n',
+    );
+    expect(await get('-r', '7')).to.deep.include({
+      code: 2,
+      stderr: 'ERROR no unit or application specified\n',
+    });
+    expect((await get('-r', '7', '-', 'postgresql')).stderr).to.equal(
+      'ERROR expected unit name, got application name "postgresql"\n',
+    );
+    expect(JSON.parse((await get('-r', '7', '--app', '-', 'postgresql')).stdout)).to.deep.equal({
+      version: '16',
+    });
+  });
+
+  it("relation-list lists the remote units; relation-set writes this unit's bag", async () => {
+    expect(
+      JSON.parse((await tool(simulator, 'relation-list', '-r', '7', '--format=json')).stdout),
+    ).to.deep.equal(['postgresql/0', 'postgresql/1']);
+    await tool(simulator, 'relation-set', '-r', 'database:7', 'user=webapp');
+    expect(
+      JSON.parse(
+        (await tool(simulator, 'relation-get', '-r', '7', '--format=json', 'user', 'webapp/0')).stdout,
+      ),
+    ).to.equal('webapp');
   });
 });

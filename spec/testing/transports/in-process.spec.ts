@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
 
-import * as status from '../../lib/index.js';
+import * as status from '../../../lib/index.js';
 import {
   configGet,
   hookEnvironment,
@@ -13,11 +13,11 @@ import {
   relationSet,
   stateGet,
   stateSet,
-} from '../../lib/hook-tools/index.js';
-import { type HookRun, HookToolsSimulator } from '../../lib/testing/index.js';
-import { charm } from '../support/reconcile-charm/charm.js';
+} from '../../../lib/hook-tools/index.js';
+import { type HookRun, HookToolsSimulator } from '../../../lib/testing/index.js';
+import { charm } from '../../support/reconcile-charm/charm.js';
 
-const folder = new URL('../support/reconcile-charm', import.meta.url).pathname;
+const folder = new URL('../../support/reconcile-charm', import.meta.url).pathname;
 const texts = (values: readonly unknown[]): string[] => values.map(String);
 
 describe('HookToolsSimulator, a hook run in the test process', function () {

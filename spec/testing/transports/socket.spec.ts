@@ -7,7 +7,7 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { HookToolsSimulator } from '../../lib/testing/index.js';
+import { HookToolsSimulator } from '../../../lib/testing/index.js';
 
 interface Ran {
   code: number | null;

@@ -3,9 +3,9 @@
 // the same answers; bad input refused before any tool runs.
 import { expect } from 'chai';
 
-import { HookToolError, MaintenanceStatus, add } from '../lib/index.js';
-import * as tools from '../lib/hook-tools/index.js';
-import { HookToolsSimulator } from '../lib/testing/index.js';
+import { HookToolError, MaintenanceStatus, add } from '../../lib/index.js';
+import * as tools from '../../lib/hook-tools/index.js';
+import { HookToolsSimulator } from '../../lib/testing/index.js';
 
 const world = {
   leader: true,
