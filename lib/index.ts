@@ -19,6 +19,9 @@ export { ReconcilerError, type ErrorType, type OnErrorWrapper } from './on-error
 export { add, bus, context, onError, open } from './default.js';
 export {
   HookToolError,
+  NotLeaderError,
+  PermissionDeniedError,
+  SecretNotFoundError,
   runHookTool,
   type HookToolFailure,
   type HookToolOptions,

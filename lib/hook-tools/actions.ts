@@ -6,15 +6,22 @@ import { ACTION_RESULT_KEY, RESERVED_ACTION_KEYS } from '../juju/names.js';
 import { json, run, text } from './call.js';
 
 /**
- * The action's parameters (`action-get`), or one of them by its dotted key.
+ * The action's parameters (`action-get`), or one of them by its dotted key. Type them once, as
+ * the charm declares them in `charmcraft.yaml`, instead of casting each value.
  *
  * @example
  * ```ts
- * const { force } = await actionGet();
+ * interface Restart { force: boolean }
+ * const { force } = await actionGet<Restart>();
  * ```
  */
-export async function actionGet(options?: HookToolOptions): Promise<Record<string, unknown>>;
-export async function actionGet(key: string, options?: HookToolOptions): Promise<unknown>;
+export async function actionGet<P extends object = Record<string, unknown>>(
+  options?: HookToolOptions,
+): Promise<P>;
+export async function actionGet<P extends object = Record<string, unknown>>(
+  key: keyof P & string,
+  options?: HookToolOptions,
+): Promise<P[keyof P & string] | undefined>;
 export async function actionGet(key?: string | HookToolOptions, options?: HookToolOptions): Promise<unknown> {
   if (typeof key === 'string' || (key !== undefined && typeof key !== 'object')) {
     return json('action-get', ['--', text(key, 'actionGet() key')], options);

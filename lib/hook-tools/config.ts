@@ -5,16 +5,25 @@ import { json, text } from './call.js';
 
 /**
  * The charm's configuration (`config-get --format=json`): every option with a value, or one
- * option's value (`undefined` when it has none).
+ * option's value (`undefined` when it has none). Type it once, as the charm declares it in
+ * `charmcraft.yaml`, instead of casting each value; an option with no value and no default is
+ * left out, so declare those optional.
  *
  * @example
  * ```ts
  * import { configGet } from 'charms-contextual-status/hook-tools';
- * const { port } = await configGet();
+ * interface Config { port: number; 'log-level'?: string }
+ * const { port } = await configGet<Config>();
+ * const level = await configGet<Config, 'log-level'>('log-level');
  * ```
  */
-export async function configGet(options?: HookToolOptions): Promise<Record<string, unknown>>;
-export async function configGet(key: string, options?: HookToolOptions): Promise<unknown>;
+export async function configGet<C extends object = Record<string, unknown>>(
+  options?: HookToolOptions,
+): Promise<C>;
+export async function configGet<
+  C extends object = Record<string, unknown>,
+  K extends keyof C & string = keyof C & string,
+>(key: K, options?: HookToolOptions): Promise<C[K] | undefined>;
 export async function configGet(key?: string | HookToolOptions, options?: HookToolOptions): Promise<unknown> {
   if (typeof key === 'string' || (key !== undefined && typeof key !== 'object')) {
     return json('config-get', ['--', text(key, 'configGet() key')], options);

@@ -11,12 +11,13 @@ export {
   relationList,
   relationModelGet,
   relationSet,
+  remoteApplication,
   type RelationDataOptions,
   type RelationId,
   type RelationModel,
 } from './relations.js';
 export { stateDelete, stateGet, stateSet } from './state.js';
-export { closePort, openPort, openedPorts, type OpenedPortsOptions, type Port } from './ports.js';
+export { closePort, openPort, openedPorts, setPorts, type OpenedPortsOptions, type Port } from './ports.js';
 export {
   secretAdd,
   secretGet,
@@ -39,6 +40,7 @@ export {
 } from './secrets.js';
 export { storageAdd, storageGet, storageList, type Storage } from './storage.js';
 export {
+  applicationName,
   applicationVersionSet,
   credentialGet,
   goalState,
@@ -65,3 +67,6 @@ export {
   type StatusOptions,
 } from './status.js';
 export { hookEnvironment } from './environment.js';
+// The refusals a charm handles, from the main entry: one class each, whichever entry a charm
+// imports them from.
+export { HookToolError, NotLeaderError, PermissionDeniedError, SecretNotFoundError } from '../index.js';

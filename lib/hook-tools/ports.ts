@@ -132,3 +132,29 @@ export async function openedPorts(options: OpenedPortsOptions = {}): Promise<Por
     };
   });
 }
+
+/**
+ * Makes the unit's open ports exactly `wanted` (as ops' `set_ports`): closes each open range not
+ * wanted, then opens each wanted one not open, in one call. Ranges are compared by protocol and
+ * ports; endpoints are not part of the comparison (a wanted port open on some endpoints only is
+ * left as it is).
+ *
+ * @example
+ * ```ts
+ * import { setPorts } from 'charms-contextual-status/hook-tools';
+ * await setPorts([{ port: 8080 }, { protocol: 'udp', port: 53 }]);
+ * ```
+ * @throws TypeError (as a rejection) for a port of the wrong shape, before any tool runs.
+ */
+export async function setPorts(wanted: readonly Port[], options?: HookToolOptions): Promise<void> {
+  if (!Array.isArray(wanted)) {
+    throw new TypeError(
+      `setPorts() takes an array of ports such as [{ port: 8080 }], got ${describeValue(wanted)}`,
+    );
+  }
+  const key = (port: Port): string => portArgs({ ...port, endpoints: undefined }, 'setPorts()').join(' ');
+  const want = new Map<string, Port>(wanted.map((port: Port) => [key(port), port]));
+  const open = new Map<string, Port>((await openedPorts(options)).map((port) => [key(port), port]));
+  for (const [range, port] of open) if (!want.has(range)) await closePort(port, options);
+  for (const [range, port] of want) if (!open.has(range)) await openPort(port, options);
+}

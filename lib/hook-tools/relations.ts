@@ -102,3 +102,19 @@ export async function relationModelGet(id?: RelationId, options?: HookToolOption
   const args = id === undefined ? [] : ['-r', relationId(id, 'relationModelGet()')];
   return ((await json('relation-model-get', args, options)) ?? { uuid: '' }) as RelationModel;
 }
+
+/**
+ * The application at the other end of a relation (`relation-list --app`): the remote
+ * application, whether or not any of its units has joined yet; on a peer relation, this
+ * application.
+ *
+ * @example
+ * ```ts
+ * import { relationIds, remoteApplication } from 'charms-contextual-status/hook-tools';
+ * for (const id of await relationIds('database')) console.log(await remoteApplication(id)); // 'postgresql'
+ * ```
+ */
+export async function remoteApplication(id: RelationId, options?: HookToolOptions): Promise<string> {
+  const app = await json('relation-list', ['-r', relationId(id, 'remoteApplication()'), '--app'], options);
+  return text(app, 'relation-list --app');
+}

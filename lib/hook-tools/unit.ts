@@ -2,6 +2,8 @@
 // network-get: what the unit reports and reads of its surroundings.
 
 import type { HookToolOptions } from '../index.js';
+import { charmEnv } from '../hook.js';
+import { UNIT } from '../juju/names.js';
 import { json, relationId, run, text } from './call.js';
 import type { RelationId } from './relations.js';
 
@@ -231,4 +233,28 @@ export async function networkGet(binding: string, options: NetworkGetOptions = {
       : { ingressAddresses: raw['ingress-addresses'] as string[] }),
     ...(raw['egress-subnets'] === undefined ? {} : { egressSubnets: raw['egress-subnets'] as string[] }),
   };
+}
+
+/**
+ * This unit's application, such as `webapp` for `webapp/0`: what Juju names it by
+ * (`JUJU_UNIT_NAME`), read from the hook's environment, no tool run. It is the name the
+ * application was deployed as, not the charm's.
+ *
+ * @example
+ * ```ts
+ * import { applicationName } from 'charms-contextual-status/hook-tools';
+ * const app = applicationName(); // 'webapp'
+ * ```
+ * @throws TypeError outside a hook, where Juju set no unit name.
+ */
+export function applicationName(
+  options: { env?: Readonly<Record<string, string | undefined>> } = {},
+): string {
+  const unit = (options.env ?? charmEnv()).JUJU_UNIT_NAME;
+  if (unit === undefined || !UNIT.test(unit)) {
+    throw new TypeError(
+      `applicationName() reads JUJU_UNIT_NAME, which Juju sets in every hook, got ${unit === undefined ? 'none: is this running inside a Juju hook?' : JSON.stringify(unit)}`,
+    );
+  }
+  return unit.slice(0, unit.indexOf('/'));
 }

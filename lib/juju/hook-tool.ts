@@ -45,8 +45,8 @@ export interface HookToolOptions {
  * argument longer than the system allows; refused before any process started).
  */
 export class HookToolError extends Error {
-  /** Always `'HookToolError'`. */
-  override readonly name = 'HookToolError';
+  /** `'HookToolError'`, or the name of the refusal it is (`'SecretNotFoundError'`, …). */
+  override readonly name: string = 'HookToolError';
   /** The hook tool, such as `'status-set'`. */
   readonly tool: string;
   /** The arguments it was given (an over-long one shortened). */
@@ -80,6 +80,70 @@ export class HookToolError extends Error {
     this.signal = details.signal ?? null;
     this.stderr = details.stderr ?? '';
   }
+}
+
+/**
+ * A secret Juju does not know, or this unit may not see (`ERROR secret "<id>" not found`):
+ * `secret-get`, `secret-info-get` or `secret-grant` of a secret that was removed, never
+ * granted, or, on a unit that is not the leader, its application's own.
+ *
+ * @example
+ * ```ts
+ * import { SecretNotFoundError, secretGet } from 'charms-contextual-status/hook-tools';
+ * const content = await secretGet({ label: 'db-password' }).catch((error: unknown) => {
+ *   if (error instanceof SecretNotFoundError) return undefined; // not granted yet
+ *   throw error;
+ * });
+ * ```
+ */
+export class SecretNotFoundError extends HookToolError {
+  /** Always `'SecretNotFoundError'`. */
+  override readonly name = 'SecretNotFoundError';
+}
+
+/**
+ * A tool only the leader may run that this unit ran (`ERROR … this unit is not the leader`):
+ * `status-set --application`, `relation-set --app`, adding an application's secret.
+ *
+ * @example
+ * ```ts
+ * import { NotLeaderError, relationSet } from 'charms-contextual-status/hook-tools';
+ * await relationSet('cluster:1', { token }, { app: true }).catch((error: unknown) => {
+ *   if (!(error instanceof NotLeaderError)) throw error; // the leader will publish it
+ * });
+ * ```
+ */
+export class NotLeaderError extends HookToolError {
+  /** Always `'NotLeaderError'`. */
+  override readonly name = 'NotLeaderError';
+}
+
+/**
+ * What Juju does not let this unit do (`ERROR … permission denied`): `credential-get` in an
+ * application that was not trusted, managing a secret another application owns.
+ *
+ * @example
+ * ```ts
+ * import { PermissionDeniedError } from 'charms-contextual-status/hook-tools';
+ * if (error instanceof PermissionDeniedError) status.add(new BlockedStatus('Not the owner'));
+ * ```
+ */
+export class PermissionDeniedError extends HookToolError {
+  /** Always `'PermissionDeniedError'`. */
+  override readonly name = 'PermissionDeniedError';
+}
+
+/**
+ * The refusals a charm handles, recognized once, by Juju's `ERROR` line: the class of the
+ * error a failed call gets.
+ */
+function refusalOf(why: string): typeof HookToolError {
+  if (/^ERROR secret "[^"]*" not found$/.test(why)) return SecretNotFoundError;
+  // Juju words these with what it was doing first: "cannot write relation settings: this unit
+  // is not the leader", "cannot access cloud credentials: permission denied".
+  if (/^ERROR (?:.*: )?this unit is not the leader$/.test(why)) return NotLeaderError;
+  if (/^ERROR (?:.*: )?permission denied$/.test(why)) return PermissionDeniedError;
+  return HookToolError;
 }
 
 /**
@@ -266,7 +330,8 @@ function describeFailure(
       });
     case 'exit': {
       const meaning = end.code === 2 ? 'refused its arguments' : 'failed';
-      return new HookToolError(`${tool} ${meaning} (exit ${String(end.code)})${why ? `: ${why}` : ''}`, {
+      const Refusal = end.code === 1 ? refusalOf(why) : HookToolError;
+      return new Refusal(`${tool} ${meaning} (exit ${String(end.code)})${why ? `: ${why}` : ''}`, {
         ...base,
         failure: 'exit',
         exitCode: end.code,
