@@ -1,6 +1,6 @@
 import type { StatusBus, StatusBusEvent, StatusBusEvents, StatusBusListener } from '../bus.js';
 import { describeValue, messageOf } from '../describe.js';
-import { currentHook, hookStderr } from '../hook.js';
+import { currentHook, hookEnv, hookStderr } from '../hook.js';
 import { checkOptions, isPlainObject, rule } from '../options.js';
 import { HOOK_TOOL_OPTIONS, type HookToolOptions, MAX_ARGUMENT_BYTES, runTool } from './hook-tool.js';
 
@@ -159,8 +159,14 @@ export class LogSink {
     this.#tool = tool;
   }
 
-  /** Sends `line` at `level`, now or with the next call. */
+  /**
+   * Sends `line` at `level`, now or with the next call. Under `juju debug-hooks` or `juju
+   * debug-code` (Juju sets `JUJU_DEBUG` or `JUJU_DEBUG_AT` in the hook), the line also goes to
+   * stderr, where the person at the debug session sees it at once, as ops does.
+   */
   log(level: LogLevel, line: string): void {
+    const env = this.#tool.env ?? hookEnv();
+    if (env.JUJU_DEBUG !== undefined || env.JUJU_DEBUG_AT !== undefined) hookStderr('error', `${level} ${line}`);
     for (const piece of split(line)) {
       if (!this.#inFlight) {
         this.#idle = new Promise((resolve) => {

@@ -125,4 +125,25 @@ describe("jujuLog (against the simulator's juju-log)", function () {
       /jujuLog\(\) options must be a plain object such as \{ levels, env, timeoutMs \}, got null/,
     );
   });
+
+  it('also writes each line to stderr under juju debug-hooks or debug-code (JUJU_DEBUG, JUJU_DEBUG_AT), both ways', async function () {
+    this.timeout(30_000);
+    const folder = new URL('../support/reconcile-charm', import.meta.url).pathname;
+    const { charm } = await import('../support/reconcile-charm/charm.js');
+    const simulator = await HookToolsSimulator.create({ unitName: 'webapp/0', leader: true });
+    try {
+      for (const target of [charm, folder]) {
+        const quiet = await simulator.runHook(target, 'config-changed');
+        expect(quiet.stderr, String(target)).to.not.include('status context opened');
+        for (const debug of [{ JUJU_DEBUG: '1' }, { JUJU_DEBUG_AT: 'all' }]) {
+          const run = await simulator.runHook(target, 'config-changed', { env: debug });
+          expect(run.exitCode, run.stderr).to.equal(0);
+          expect(run.stderr, JSON.stringify(debug)).to.include('INFO status context opened');
+          expect(run.logs.map((l) => l.message)).to.include('status context opened');
+        }
+      }
+    } finally {
+      await simulator.cleanup();
+    }
+  });
 });
