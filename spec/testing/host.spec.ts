@@ -94,7 +94,9 @@ test('a test after it that must fail', () => {
 });
 `,
       );
-      const ended = await run(process.execPath, ['--import', 'tsx', '--test', file], { cwd: root }).then(
+      const ended = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', file], {
+        cwd: root,
+      }).then(
         () => ({ code: 0, stdout: '' }),
         (error: unknown) => error as { code: number; stdout: string },
       );
