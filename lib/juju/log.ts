@@ -166,7 +166,8 @@ export class LogSink {
    */
   log(level: LogLevel, line: string): void {
     const env = this.#tool.env ?? hookEnv();
-    if (env.JUJU_DEBUG !== undefined || env.JUJU_DEBUG_AT !== undefined) hookStderr('error', `${level} ${line}`);
+    if (env.JUJU_DEBUG !== undefined || env.JUJU_DEBUG_AT !== undefined)
+      hookStderr('error', `${level} ${line}`);
     for (const piece of split(line)) {
       if (!this.#inFlight) {
         this.#idle = new Promise((resolve) => {

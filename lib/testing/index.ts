@@ -18,4 +18,4 @@ export type {
   SimulatedPort,
   SimulatedSecret,
   SimulatedStorage,
-} from './declared.js';
+} from './state/index.js';

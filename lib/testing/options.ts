@@ -7,7 +7,7 @@ import { describeValue, messageOf } from '../describe.js';
 import { BOOLEAN, ENV, type Rule, TIMEOUT_MS, checkOptions, isPlainObject, rule } from '../options.js';
 import { APPLICATION, MODEL_UUID as UUID, UNIT } from '../juju/names.js';
 import { type ReconcileOptions, type StatusBase, isStatus } from '../index.js';
-import { DECLARED_OPTIONS, type Declared } from './declared.js';
+import { DECLARED_OPTIONS, type Declared } from './state/index.js';
 import type { Relation } from './world.js';
 
 /** The signals `failNext` can kill a tool with. */

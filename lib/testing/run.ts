@@ -4,7 +4,7 @@
 import { StatusBase, type StatusName } from '../index.js';
 import { isPlainObject } from '../options.js';
 import type { RecordedCall } from './model.js';
-import { type SimulatedCredential, declaredOf } from './declared.js';
+import { type SimulatedCredential, declaredOf } from './state/index.js';
 import type { SimulatorOptions } from './options.js';
 import type { World } from './world.js';
 

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { JujuModel, RecordedCall } from './model.js';
 import type { Charm } from './options.js';
 import { type HookRun, afterOf, callsOf, logsOf, statusesOf } from './run.js';
-import type { SimulatedCredential } from './declared.js';
+import type { SimulatedCredential } from './state/index.js';
 import { SIMULATED_TOOLS } from './tools/index.js';
 import { runDispatch, unitCharm } from './transports/dispatch.js';
 import type { ToolFolder } from './transports/folder.js';

@@ -21,7 +21,7 @@ import {
   configOf,
   readMetadata,
 } from './metadata.js';
-import { type SimulatedCredential, declaredWorld } from './declared.js';
+import { type SimulatedCredential, declaredWorld } from './state/index.js';
 import {
   MODEL_UUID,
   relationEndpoint,
