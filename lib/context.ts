@@ -1,4 +1,4 @@
-import { describeUnit, listOf, unpublishedReport } from './describe.js';
+import { cut, describeUnit, listOf, unpublishedReport } from './describe.js';
 import { type InProcessHook, currentHook } from './hook.js';
 import { BOOLEAN, type Rule, checkOptions, rule } from './options.js';
 import { adopt } from './thenable.js';
@@ -545,26 +545,3 @@ function summarize(first: string, known: readonly StatusBase[], total: number, a
   if (Array.from(lead).length + tail.length <= SUMMARY_WIDTH) return lead + tail;
   return `${cut(first, SUMMARY_WIDTH - tail.length - 2)}… ${tail}`;
 }
-
-/**
- * The longest start of `text` of at most `width` code points that ends between graphemes:
- * never half a flag, an accented letter or an emoji with its modifiers.
- */
-function cut(text: string, width: number): string {
-  let out = '';
-  let used = 0;
-  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  for (const { segment } of graphemes.segment(text)) {
-    const size = Array.from(segment).length;
-    if (used + size > width) break;
-    out += segment;
-    used += size;
-  }
-  return out;
-}
-
-/**
- * Made at the first summary that needs cutting, not at import: a segmenter loads ICU's break
- * rules, about 15 ms of every hook's start when made eagerly (bench: the import cost).
- */
-let graphemes: Intl.Segmenter | undefined;

@@ -30,6 +30,7 @@ export {
 export { HookToolUnit, type HookToolUnitOptions } from './juju/unit.js';
 export { jujuLog, type Detach, type JujuLogOptions, type LogLevel, type LoggedEvent } from './juju/log.js';
 export { reconcile, type ReconcileOptions, type ReconcileOutcome } from './reconcile.js';
+export type { UnitStatus } from './juju/application.js';
 /** @internal */
 export { settable } from './status.js';
 /** @internal */

@@ -11,12 +11,13 @@ import { CONTEXT_OPTIONS, type ContextOptions, type StatusContext } from './cont
 import { bus as defaultBus } from './default.js';
 import { describeValue, messageOf } from './describe.js';
 import { failHook, hookEnv } from './hook.js';
-import { BOOLEAN, ENV, TIMEOUT_MS, checkOptions, isPlainObject, oneOf, rule } from './options.js';
+import { ENV, TIMEOUT_MS, checkOptions, isPlainObject, oneOf, rule } from './options.js';
 import { type HookToolOptions, runTool } from './juju/hook-tool.js';
 import { JUJU_LOG_OPTIONS, type JujuLogOptions, LogSink, forward, isBus } from './juju/log.js';
 import { HookToolUnit } from './juju/unit.js';
+import { type UnitStatus, aggregate, inTieOrder } from './juju/application.js';
 import { ReconcilerError } from './on-error.js';
-import { type SettableStatus, type StatusBase, isStatus } from './status.js';
+import { type SettableStatus, StatusBase, type StatusName, isStatus } from './status.js';
 
 /** How `update-status` is handled; see {@link ReconcileOptions.updateStatus}. */
 const UPDATE_STATUS = ['skip-when-reconciled', 'always'] as const;
@@ -29,8 +30,18 @@ export interface ReconcileOptions {
   errorStatus?: StatusBase;
   /** Summarize every open condition in the published message, as for `context()`. */
   summary?: boolean;
-  /** On the leader, also publish the final status as the application's (`status-set --application`). */
-  application?: boolean;
+  /**
+   * On the leader, also publish a status as the application's (`status-set --application`):
+   * `true`, its own final status; `'aggregate'`, the most severe among all the application's
+   * units by Juju's ranking (its own fresh final status standing for itself, the others read
+   * with `status-get --application --include-data`), ties to the leader then the lowest-numbered
+   * unit, its message saying how many units share it and from which unit; or a function of the
+   * leader's final status and every unit's (leader first, then by number) that returns the
+   * status to publish. With `'aggregate'` or a function, `update-status` is never skipped on the
+   * leader: that is when the other units' statuses are read again. The view lags until the
+   * leader's next hook.
+   */
+  application?: boolean | 'aggregate' | ((own: StatusBase, units: readonly UnitStatus[]) => StatusBase);
   /** The charm's actions: a handler per action name, run instead of `fn` for that action. */
   actions?: Record<string, (action: string) => unknown>;
   /**
@@ -63,7 +74,10 @@ export interface ReconcileOutcome {
 
 const OPTIONS = {
   ...CONTEXT_OPTIONS,
-  application: BOOLEAN,
+  application: rule<NonNullable<ReconcileOptions['application']>>(
+    'true, false, "aggregate", or a function (own, units) => status',
+    (v) => typeof v === 'boolean' || v === 'aggregate' || typeof v === 'function',
+  ),
   actions: rule<Record<string, (action: string) => unknown>>(
     'an object of action names to handler functions, such as { restart: () => … }',
     (v) => isPlainObject(v) && Object.values(v).every((handler) => typeof handler === 'function'),
@@ -161,7 +175,12 @@ export async function reconcile(
   try {
     const run: Run = { bus, sink, tools, charmDir: env.JUJU_CHARM_DIR ?? process.cwd() };
     if (kind === 'action') return await runAction(name, checked, run);
-    if (name === 'update-status' && checked.updateStatus !== 'always' && (await reconciled(run))) {
+    if (
+      name === 'update-status' &&
+      checked.updateStatus !== 'always' &&
+      !(await aggregatesHere(checked, run)) &&
+      (await reconciled(run))
+    ) {
       sink.log(
         'DEBUG',
         'update-status skipped: the last reconcile of this unit succeeded, its status stands',
@@ -228,7 +247,9 @@ async function runHook(
       failHook(1);
     }
   }
-  if (options.application === true && status !== undefined) await publishToApplication(status, sink, tools);
+  if (options.application !== undefined && options.application !== false && status !== undefined) {
+    await publishToApplication(status, options.application, sink, tools);
+  }
   return outcome;
 }
 
@@ -262,8 +283,13 @@ async function runAction(action: string, options: Checked, run: Run): Promise<Re
     );
     await fail(messageOf(error), run);
   }
-  if (options.application === true && status !== undefined && isSettable(status)) {
-    await publishToApplication(status, sink, tools);
+  if (
+    options.application !== undefined &&
+    options.application !== false &&
+    status !== undefined &&
+    isSettable(status)
+  ) {
+    await publishToApplication(status, options.application, sink, tools);
   }
   return outcome;
 }
@@ -365,15 +391,59 @@ function unreconciled(run: Run, why: string): void {
 
 async function publishToApplication(
   status: StatusBase,
+  mode: Exclude<NonNullable<ReconcileOptions['application']>, false>,
   sink: LogSink,
   tools: HookToolOptions,
 ): Promise<void> {
   try {
     const leader = (await runTool('is-leader', ['--format=json'], tools)).trim() === 'true';
     if (!leader) return;
-    await new HookToolUnit({ ...tools, application: true }).setStatus(status);
+    const published = mode === true ? status : await derived(status, mode, tools);
+    if (published === undefined) return;
+    if (!isStatus(published) || !isSettable(published)) {
+      throw new TypeError(
+        `the application option's function must return a status a charm may set (active, blocked, maintenance, waiting), got ${describeValue(published)}`,
+      );
+    }
+    await new HookToolUnit({ ...tools, application: true }).setStatus(published);
   } catch (error) {
     sink.log('ERROR', `could not publish the application status (${String(status)}): ${messageOf(error)}`);
+  }
+}
+
+/**
+ * The application status `mode` makes of the leader's final status `own` and the units'
+ * statuses Juju holds (`status-get --application --include-data`), the leader's own standing
+ * for itself.
+ */
+async function derived(
+  own: StatusBase,
+  mode: 'aggregate' | ((own: StatusBase, units: readonly UnitStatus[]) => StatusBase),
+  tools: HookToolOptions,
+): Promise<StatusBase | undefined> {
+  const leader = (tools.env ?? hookEnv()).JUJU_UNIT_NAME ?? '';
+  const raw = JSON.parse(
+    await runTool('status-get', ['--format=json', '--include-data', '--application=true'], tools),
+  ) as { 'application-status'?: { units?: Record<string, { status?: string; message?: string }> } };
+  const units = Object.entries(raw['application-status']?.units ?? {}).map(([unit, info]) => ({
+    unit,
+    status:
+      unit === leader
+        ? own
+        : StatusBase.fromName((info.status ?? 'unknown') as StatusName, info.message ?? ''),
+  }));
+  if (!units.some((u) => u.unit === leader)) units.push({ unit: leader, status: own });
+  const ordered = inTieOrder(units, leader);
+  return mode === 'aggregate' ? aggregate(ordered, leader) : mode(own, Object.freeze(ordered));
+}
+
+/** Whether this hook aggregates the application's status here: a leader with such a mode. */
+async function aggregatesHere(options: Checked, run: Run): Promise<boolean> {
+  if (options.application !== 'aggregate' && typeof options.application !== 'function') return false;
+  try {
+    return (await runTool('is-leader', ['--format=json'], run.tools)).trim() === 'true';
+  } catch {
+    return false;
   }
 }
 
