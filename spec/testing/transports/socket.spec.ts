@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 import { HookToolsSimulator } from '../../../lib/testing/index.js';
@@ -148,6 +149,29 @@ describe('HookToolsSimulator, its tool executables', function () {
     expect(ran.stderr).to.match(/ended before it answered/);
     expect(await simulator.calls()).to.deep.equal([]);
     expect(String(await simulator.status())).to.equal('unknown');
+  });
+
+  it('drop a connection that sends more than 128 bytes before its secret, reading no more of it', async () => {
+    const env = simulator.env;
+    await call(join(simulator.dir, 'is-leader'), [], env); // listening, the port written
+    const port = Number((await readFile(join(simulator.dir, '..', 'port'), 'utf8')).trim());
+    const dropped = await new Promise<{ closed: boolean; greeting: string }>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      let greeting = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (greeting += chunk));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        resolve({ closed: true, greeting });
+      });
+      // A megabyte with no line end: an unauthenticated peer never gets it buffered.
+      socket.write('x'.repeat(1024 * 1024));
+      setTimeout(() => {
+        socket.destroy();
+        resolve({ closed: false, greeting });
+      }, 5_000);
+    });
+    expect(dropped).to.deep.equal({ closed: true, greeting: 'hello\n' });
+    expect((await simulator.calls()).map((c) => c.tool)).to.deep.equal(['is-leader']);
   });
 
   it('refuse, in addTool(), a path that is not an executable file, and let failNext() fail an added tool', async () => {
