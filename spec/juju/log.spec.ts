@@ -3,6 +3,7 @@ import sinon from 'sinon';
 
 import { BlockedStatus, MaintenanceStatus, MemoryUnit, StatusBus, jujuLog } from '../../lib/index.js';
 import { HookToolsSimulator } from '../../lib/testing/index.js';
+import { charm } from '../support/reconcile-charm/charm.js';
 
 describe("jujuLog (against the simulator's juju-log)", function () {
   this.timeout(60_000);
@@ -129,7 +130,6 @@ describe("jujuLog (against the simulator's juju-log)", function () {
   it('also writes each line to stderr under juju debug-hooks or debug-code (JUJU_DEBUG, JUJU_DEBUG_AT), both ways', async function () {
     this.timeout(30_000);
     const folder = new URL('../support/reconcile-charm', import.meta.url).pathname;
-    const { charm } = await import('../support/reconcile-charm/charm.js');
     const simulator = await HookToolsSimulator.create({ unitName: 'webapp/0', leader: true });
     try {
       for (const target of [charm, folder]) {
