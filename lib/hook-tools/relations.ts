@@ -111,7 +111,8 @@ export async function relationModelGet(id?: RelationId, options?: HookToolOption
  * @example
  * ```ts
  * import { relationIds, remoteApplication } from 'charms-contextual-status/hook-tools';
- * for (const id of await relationIds('database')) console.log(await remoteApplication(id)); // 'postgresql'
+ * const [id] = await relationIds('database');
+ * const provider = id === undefined ? undefined : await remoteApplication(id); // 'postgresql'
  * ```
  */
 export async function remoteApplication(id: RelationId, options?: HookToolOptions): Promise<string> {

@@ -2,7 +2,7 @@
 // and the world the tool specs share.
 import { execFile } from 'node:child_process';
 
-import type { HookToolsSimulator, SimulatorOptions } from '../../lib/testing/index.js';
+import { HookToolsSimulator, type SimulatorOptions } from '../../lib/testing/index.js';
 
 /** What one tool call ended with. */
 export interface Result {
@@ -33,3 +33,23 @@ export const TOOL_WORLD: SimulatorOptions = {
     },
   ],
 };
+
+/**
+ * A simulator made from `world` before each test of the enclosing `describe` and cleaned up
+ * after it, with the suite's time-out: `simulator()` is the current test's.
+ */
+export function simulatorPerTest(world: SimulatorOptions): () => HookToolsSimulator {
+  let current: HookToolsSimulator | undefined;
+  beforeEach(async function () {
+    this.timeout(60_000);
+    current = await HookToolsSimulator.create(world);
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return () => {
+    if (current === undefined) throw new Error('simulatorPerTest(): no test is running');
+    return current;
+  };
+}

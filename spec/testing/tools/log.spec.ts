@@ -2,27 +2,20 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 
-import { HookToolsSimulator } from '../../../lib/testing/index.js';
-import { TOOL_WORLD, tool } from '../../support/tools.js';
+import { TOOL_WORLD, tool, simulatorPerTest } from '../../support/tools.js';
 
 describe('simulated tools: juju-log, faithful to Juju', function () {
   this.timeout(60_000);
-  let simulator: HookToolsSimulator;
-  beforeEach(async () => {
-    simulator = await HookToolsSimulator.create(TOOL_WORLD);
-  });
-  afterEach(async () => {
-    await simulator.cleanup();
-  });
+  const simulator = simulatorPerTest(TOOL_WORLD);
 
   it('juju-log: levels in any case, WARN, an unknown level at INFO; --debug wins; a relation prefix', async () => {
-    await tool(simulator, 'juju-log', '-l', 'warn', 'a');
-    await tool(simulator, 'juju-log', '--log-level=Error', 'b');
-    expect(await tool(simulator, 'juju-log', '--log-level', 'LOUD', 'c')).to.include({ code: 0 });
-    await tool(simulator, 'juju-log', '--debug', '--log-level', 'ERROR', 'd');
-    const inRelation = { ...simulator.env, JUJU_RELATION_ID: 'database:7' };
+    await tool(simulator(), 'juju-log', '-l', 'warn', 'a');
+    await tool(simulator(), 'juju-log', '--log-level=Error', 'b');
+    expect(await tool(simulator(), 'juju-log', '--log-level', 'LOUD', 'c')).to.include({ code: 0 });
+    await tool(simulator(), 'juju-log', '--debug', '--log-level', 'ERROR', 'd');
+    const inRelation = { ...simulator().env, JUJU_RELATION_ID: 'database:7' };
     await new Promise((done) => execFile('juju-log', ['e'], { env: inRelation }, done));
-    expect(await simulator.logs()).to.deep.equal([
+    expect(await simulator().logs()).to.deep.equal([
       { level: 'WARNING', message: 'a' },
       { level: 'ERROR', message: 'b' },
       { level: 'INFO', message: 'c' },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { HookToolsSimulator } from '../../../lib/testing/index.js';
 import { agreed } from '../../support/both-ways.js';
-import { TOOL_WORLD, tool } from '../../support/tools.js';
+import { TOOL_WORLD, tool, simulatorPerTest } from '../../support/tools.js';
 
 describe('simulated tools: relations', function () {
   this.timeout(30_000);
@@ -78,16 +78,10 @@ describe('simulated tools: relations', function () {
 
 describe('simulated tools: relations, read and written, faithful to Juju', function () {
   this.timeout(60_000);
-  let simulator: HookToolsSimulator;
-  beforeEach(async () => {
-    simulator = await HookToolsSimulator.create(TOOL_WORLD);
-  });
-  afterEach(async () => {
-    await simulator.cleanup();
-  });
+  const simulator = simulatorPerTest(TOOL_WORLD);
 
   it('relation-get: -r takes database:7 or 7, refuses the rest, and needs --app for an application', async () => {
-    const get = (...args: string[]) => tool(simulator, 'relation-get', '--format=json', ...args);
+    const get = (...args: string[]) => tool(simulator(), 'relation-get', '--format=json', ...args);
     expect(JSON.parse((await get('-r', 'database:7', '-', 'postgresql/0')).stdout)).to.deep.equal({
       endpoint: 'db:5432',
     });
@@ -112,12 +106,12 @@ describe('simulated tools: relations, read and written, faithful to Juju', funct
 
   it("relation-list lists the remote units; relation-set writes this unit's bag", async () => {
     expect(
-      JSON.parse((await tool(simulator, 'relation-list', '-r', '7', '--format=json')).stdout),
+      JSON.parse((await tool(simulator(), 'relation-list', '-r', '7', '--format=json')).stdout),
     ).to.deep.equal(['postgresql/0', 'postgresql/1']);
-    await tool(simulator, 'relation-set', '-r', 'database:7', 'user=webapp');
+    await tool(simulator(), 'relation-set', '-r', 'database:7', 'user=webapp');
     expect(
       JSON.parse(
-        (await tool(simulator, 'relation-get', '-r', '7', '--format=json', 'user', 'webapp/0')).stdout,
+        (await tool(simulator(), 'relation-get', '-r', '7', '--format=json', 'user', 'webapp/0')).stdout,
       ),
     ).to.equal('webapp');
   });

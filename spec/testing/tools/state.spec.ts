@@ -6,7 +6,7 @@ import { runHookTool } from '../../../lib/index.js';
 import { relationGet, relationSet, stateGet, stateSet } from '../../../lib/hook-tools/index.js';
 import { HookToolsSimulator } from '../../../lib/testing/index.js';
 import { SHELL_CHARM, eachWay, inHook } from '../../support/both-ways.js';
-import { TOOL_WORLD, tool } from '../../support/tools.js';
+import { TOOL_WORLD, tool, simulatorPerTest } from '../../support/tools.js';
 
 /** Text pasted from elsewhere: a mis-decoded apostrophe (U+0092), DEL, NEL, U+FFFE, U+2028. */
 const PASTED = 'it\u0092s\u007f a\u0085b\ufffe\u2028end';
@@ -61,72 +61,68 @@ describe('simulated tools: unit state and relation settings files', function () 
 
 describe('simulated tools: unit state, faithful to Juju', function () {
   this.timeout(60_000);
-  let simulator: HookToolsSimulator;
-  beforeEach(async () => {
-    simulator = await HookToolsSimulator.create(TOOL_WORLD);
-  });
-  afterEach(async () => {
-    await simulator.cleanup();
-  });
+  const simulator = simulatorPerTest(TOOL_WORLD);
 
   it('state-get and state-set keep the unit state across hooks; --strict refuses a missing key', async () => {
-    await tool(simulator, 'state-set', 'reconciled=true', 'port=8080');
-    expect(JSON.parse((await tool(simulator, 'state-get', '--format=json')).stdout)).to.deep.equal({
+    await tool(simulator(), 'state-set', 'reconciled=true', 'port=8080');
+    expect(JSON.parse((await tool(simulator(), 'state-get', '--format=json')).stdout)).to.deep.equal({
       reconciled: 'true',
       port: '8080',
     });
-    expect((await tool(simulator, 'state-get', 'port')).stdout).to.equal('8080\n');
-    expect(await tool(simulator, 'state-get', 'nothing')).to.deep.include({ code: 0, stdout: '' });
-    expect(await tool(simulator, 'state-get', '--strict', 'nothing')).to.deep.include({
+    expect((await tool(simulator(), 'state-get', 'port')).stdout).to.equal('8080\n');
+    expect(await tool(simulator(), 'state-get', 'nothing')).to.deep.include({ code: 0, stdout: '' });
+    expect(await tool(simulator(), 'state-get', '--strict', 'nothing')).to.deep.include({
       code: 1,
       stderr: 'ERROR "nothing" not found\n',
     });
-    expect(await simulator.state()).to.deep.equal({ reconciled: 'true', port: '8080' });
+    expect(await simulator().state()).to.deep.equal({ reconciled: 'true', port: '8080' });
   });
 
   // juju/utils keyvalues.Parse(args, true), as jujuc/state-set.go Init calls it; Run stores
   // each value with SetCharmStateValue, an empty one included.
 
   it('state-delete removes one key, a missing one is no error, extra arguments exit 2 (state-delete.go)', async () => {
-    await tool(simulator, 'state-set', 'a=1', 'b=2');
-    expect((await tool(simulator, 'state-delete', 'a')).code).to.equal(0);
-    expect((await tool(simulator, 'state-delete', 'missing')).code).to.equal(0);
-    expect((await tool(simulator, 'state-delete')).code).to.equal(0);
-    expect(await tool(simulator, 'state-delete', 'b', 'c')).to.deep.include({
+    await tool(simulator(), 'state-set', 'a=1', 'b=2');
+    expect((await tool(simulator(), 'state-delete', 'a')).code).to.equal(0);
+    expect((await tool(simulator(), 'state-delete', 'missing')).code).to.equal(0);
+    expect((await tool(simulator(), 'state-delete')).code).to.equal(0);
+    expect(await tool(simulator(), 'state-delete', 'b', 'c')).to.deep.include({
       code: 2,
       stderr: 'ERROR unrecognized args: ["c"]\n',
     });
-    expect(await simulator.state()).to.deep.equal({ b: '2' });
+    expect(await simulator().state()).to.deep.equal({ b: '2' });
   });
 
   it("state-set refuses a key past 256 bytes or a value past 64 KiB with exit 1, as core/quota's CheckTupleSize does", async () => {
-    expect(await tool(simulator, 'state-set', `${'k'.repeat(257)}=v`)).to.deep.include({
+    expect(await tool(simulator(), 'state-set', `${'k'.repeat(257)}=v`)).to.deep.include({
       code: 1,
       stderr: 'ERROR max allowed key length (256) exceeded\n',
     });
-    expect(await tool(simulator, 'state-set', 'first=kept', `big=${'ü'.repeat(32_769)}`)).to.deep.include({
+    expect(await tool(simulator(), 'state-set', 'first=kept', `big=${'ü'.repeat(32_769)}`)).to.deep.include({
       code: 1,
       stderr: 'ERROR max allowed value length (65536) exceeded\n',
     });
-    expect((await tool(simulator, 'state-set', `${'k'.repeat(256)}=${'v'.repeat(65_536)}`)).code).to.equal(0);
-    expect(await simulator.state()).to.have.property('first', 'kept');
+    expect((await tool(simulator(), 'state-set', `${'k'.repeat(256)}=${'v'.repeat(65_536)}`)).code).to.equal(
+      0,
+    );
+    expect(await simulator().state()).to.have.property('first', 'kept');
   });
 
   it('state-set reads key=value as Juju does: trimmed, an empty value stored, a key twice or no key refused', async () => {
-    expect(await tool(simulator, 'state-set', ' port = 8080 ', 'flag=')).to.deep.include({ code: 0 });
-    expect(await simulator.state()).to.deep.equal({ port: '8080', flag: '' });
-    expect(await tool(simulator, 'state-set', 'k=1', 'k =2')).to.deep.include({
+    expect(await tool(simulator(), 'state-set', ' port = 8080 ', 'flag=')).to.deep.include({ code: 0 });
+    expect(await simulator().state()).to.deep.equal({ port: '8080', flag: '' });
+    expect(await tool(simulator(), 'state-set', 'k=1', 'k =2')).to.deep.include({
       code: 2,
       stderr: 'ERROR key "k" specified more than once\n',
     });
-    expect(await tool(simulator, 'state-set', ' =1')).to.deep.include({
+    expect(await tool(simulator(), 'state-set', ' =1')).to.deep.include({
       code: 2,
       stderr: 'ERROR expected "key=value", got "=1"\n',
     });
-    expect(await tool(simulator, 'state-set', 'port')).to.deep.include({
+    expect(await tool(simulator(), 'state-set', 'port')).to.deep.include({
       code: 2,
       stderr: 'ERROR expected "key=value", got "port"\n',
     });
-    expect(await simulator.state()).to.deep.equal({ port: '8080', flag: '' });
+    expect(await simulator().state()).to.deep.equal({ port: '8080', flag: '' });
   });
 });
