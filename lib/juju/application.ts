@@ -25,6 +25,16 @@ const SEVERITY: Readonly<Record<string, number>> = {
   unknown: 40,
 };
 
+/**
+ * A status's severity by Juju's ranking (`statusSeverities`): the higher wins; 0 for a word
+ * Juju does not rank.
+ *
+ * @internal
+ */
+export function severityOf(name: string): number {
+  return SEVERITY[name] ?? 0;
+}
+
 /** `juju status` shows at most this much of a message. */
 const MESSAGE_MAX = 120;
 

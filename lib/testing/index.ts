@@ -1,3 +1,10 @@
+export {
+  type ApplicationOptions,
+  SettleError,
+  type SettleOptions,
+  type SettledRun,
+  SimulatedApplication,
+} from './application.js';
 export { HookToolsSimulator, SIMULATED_TOOLS, type SimulatedTool } from './simulator.js';
 export type {
   CannedAnswer,

@@ -8,8 +8,9 @@
 import type { ToolReply } from '../hook.js';
 import { flagsOf, help, parse } from './tools/flags.js';
 import { TOOLS } from './tools/index.js';
+import { unitStatus } from './tools/status.js';
 import { type Call, type Effect, HOOK_VARIABLES, ToolExit } from './tools/tool.js';
-import type { HookState, World } from './world.js';
+import type { HookState, StatusRecord, World } from './world.js';
 
 /**
  * How the next call of a tool fails, as `failNext` set it.
@@ -62,9 +63,26 @@ export type Decision =
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * What a unit of an application of several units reaches of the others, through the
+ * application that links them (`cluster.ts`).
+ *
+ * @internal
+ */
+export interface ApplicationLink {
+  /** Every unit with its status, the leader first, then by unit number. */
+  units(): { unit: string; status: StatusRecord }[];
+  /** The leader set the application's status (at once, as Juju's `status-set` does). */
+  applicationSet(status: StatusRecord): void;
+  /** A hook of this unit ended, committed or rolled back: what it committed is published. */
+  committed(): void;
+}
+
 /** @internal */
 export class JujuModel {
   world: World;
+  /** The application this unit belongs to, where it models several units. */
+  link: ApplicationLink | undefined;
   /** What Juju holds for each hook running now, by `JUJU_CONTEXT_ID`. */
   readonly #hooks = new Map<string, HookState>();
   /** What Juju holds for calls from no run of this simulator's, by `JUJU_CONTEXT_ID`. */
@@ -85,6 +103,7 @@ export class JujuModel {
 
   constructor(world: World) {
     this.world = world;
+    this.link = undefined;
     this.#statusSet = world.unit !== null;
   }
 
@@ -198,10 +217,14 @@ export class JujuModel {
         world: this.world,
         hook: this.#hookState(hook),
         files,
+        units: () => this.link?.units() ?? [{ unit: this.world.unitName, status: unitStatus(this.world) }],
         ...(file === undefined ? {} : { file }),
       });
       this.#record(tool, args, hook, 0, undefined, outcome.effect);
-      if (outcome.effect?.status?.application === false) this.#statusSet = true;
+      const status = outcome.effect?.status;
+      if (status?.application === false) this.#statusSet = true;
+      if (status?.application === true)
+        this.link?.applicationSet({ status: status.status, message: status.message });
       return { kind: 'reply', reply: reply(0, outcome.stdout ?? '', outcome.stderr ?? '') };
     } catch (error) {
       if (!(error instanceof ToolExit)) throw error;

@@ -68,6 +68,25 @@ export { SIMULATED_TOOLS, type SimulatedTool };
 
 const HOOK_NAME = /^[a-z][a-z0-9-]*$/;
 
+/**
+ * What an application of several units (`application.ts`) reaches of each unit's simulator:
+ * its model, and a run of a hook Juju queued, with the variables the application worked out.
+ *
+ * @internal
+ */
+export interface UnitInternals {
+  readonly model: JujuModel;
+  run(
+    charm: string | Charm,
+    hook: string,
+    state: Omit<HookState, 'hook'>,
+    env: Record<string, string>,
+  ): Promise<HookRun>;
+}
+
+/** @internal */
+export const INTERNALS = new WeakMap<HookToolsSimulator, UnitInternals>();
+
 let runs = 0;
 
 /**
@@ -126,6 +145,18 @@ export class HookToolsSimulator {
     const env = unitEnvironment(world.unitName, this.#folder.charm, this.#folder.bin);
     this.#runner = new Runner(this.#model, this.#folder, env, credential);
     this.#metadata = metadata;
+    INTERNALS.set(this, {
+      model: this.#model,
+      run: async (charm, hook, state, extra) => {
+        const target = checkCharm(charm, 'settle()');
+        await this.#learn(target);
+        return this.#runner.run(target, nextContext(hook), { ...state, hook }, undefined, {
+          ...extra,
+          JUJU_DISPATCH_PATH: `hooks/${hook}`,
+          JUJU_HOOK_NAME: hook,
+        });
+      },
+    });
   }
 
   /**

@@ -51,6 +51,7 @@ export class Uniter {
         return [ran, hook];
       } finally {
         this.#end(id, hook, kept, exitCode);
+        this.#model.link?.committed();
       }
     } finally {
       done();

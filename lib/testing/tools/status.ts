@@ -1,14 +1,13 @@
 // status-set and status-get, after juju/juju internal/worker/uniter/runner/jujuc/status-set.go
 // and status-get.go.
 
+import { severityOf } from '../../juju/application.js';
 import { render, formatOf } from './format.js';
 import { type Tool, ToolExit, checkEmpty } from './tool.js';
 import type { StatusRecord, World } from '../world.js';
 
 /** Settable statuses, in the order Juju lists them in its error (status-set.go, `Init`). */
 const SETTABLE = ['maintenance', 'blocked', 'waiting', 'active'];
-/** The order of severity Juju derives an application's status from its units' with. */
-const SEVERITY = ['unknown', 'active', 'waiting', 'maintenance', 'blocked', 'error'];
 
 /**
  * What the unit shows: set by the charm or by Juju around hooks (the model sets those), else
@@ -20,11 +19,22 @@ export function unitStatus(world: World): StatusRecord {
   return world.unit ?? { status: 'unknown', message: '' };
 }
 
-/** What the application shows: set by the leader, or derived from its units (the most severe). */
-function applicationStatus(world: World): StatusRecord {
+/**
+ * What the application shows: the status its leader set, or, until it sets one, its units'
+ * derived as Juju derives it (core/status/status.go, `DeriveStatus`: the most severe by
+ * `statusSeverities`), ties to the first of `units` (the leader, then the lowest-numbered unit:
+ * Juju 4's rule, juju#23239).
+ *
+ * @internal
+ */
+export function applicationStatus(
+  world: World,
+  units: readonly { readonly status: StatusRecord }[],
+): StatusRecord {
   if (world.application) return world.application;
-  const unit = unitStatus(world);
-  return SEVERITY.includes(unit.status) ? unit : { status: 'unknown', message: '' };
+  let chosen: StatusRecord = { status: 'unknown', message: '' };
+  for (const { status } of units) if (severityOf(status.status) > severityOf(chosen.status)) chosen = status;
+  return { ...chosen };
 }
 
 /** @internal */
@@ -62,7 +72,7 @@ export const STATUS_TOOLS = {
         usage: 'print status for all units of this application if this unit is the leader',
       },
     },
-    run({ parsed, world, hook }) {
+    run({ parsed, world, hook, units }) {
       const format = formatOf(parsed);
       checkEmpty(parsed.args);
       const data = parsed.flags['include-data'] === true;
@@ -70,14 +80,16 @@ export const STATUS_TOOLS = {
         data ? { message: s.message, status: s.status, 'status-data': {} } : { status: s.status };
       if (parsed.flags.application === true) {
         if (!world.leader) throw new ToolExit(1, 'finding application status: this unit is not the leader');
-        const app = applicationStatus(world);
+        // status-get.go, ApplicationStatus: the application's status, and every unit's.
+        const all = units();
+        const app = applicationStatus(world, all);
         const value =
           !data && format === 'smart'
             ? app.status
             : {
                 'application-status': {
                   ...details(app),
-                  units: { [world.unitName]: details(unitStatus(world)) },
+                  units: Object.fromEntries(all.map((u) => [u.unit, details(u.status)])),
                 },
               };
         return { stdout: render(value, format) };

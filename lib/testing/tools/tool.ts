@@ -2,7 +2,7 @@
 // family file (status, log, relations, …) holds its tools' rules, once; the model runs them for
 // both ways of running a charm (the test's process, and tool executables on PATH).
 
-import type { HookState, World } from '../world.js';
+import type { HookState, StatusRecord, World } from '../world.js';
 
 /**
  * One flag of a tool, as gnuflag declares it.
@@ -61,6 +61,11 @@ export interface Call {
    * `undefined` for one that could not be read.
    */
   readonly files: ReadonlyMap<string, string | undefined>;
+  /**
+   * Every unit of the application with its status, the leader first, then by unit number;
+   * only this unit's where the simulator models one unit.
+   */
+  readonly units: () => readonly { readonly unit: string; readonly status: StatusRecord }[];
 }
 
 /**
