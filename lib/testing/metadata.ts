@@ -369,6 +369,18 @@ export function checkPeer(
   relation.remoteApp = app;
 }
 
+/**
+ * The charm's peer endpoints that `relations` has no relation on: Juju makes a peer relation
+ * for each when it deploys the application, so every hook finds one.
+ *
+ * @internal
+ */
+export function missingPeers(metadata: Metadata, relations: readonly { endpoint: string }[]): string[] {
+  return Object.entries(metadata.endpoints)
+    .filter(([name, role]) => role === 'peers' && !relations.some((r) => r.endpoint === name))
+    .map(([name]) => name);
+}
+
 export function checkEndpoint(metadata: Metadata, endpoint: string, what: string): void {
   if (Object.hasOwn(metadata.endpoints, endpoint)) return;
   const declared = Object.entries(metadata.endpoints).map(([name, role]) => `${name} (${role})`);

@@ -19,6 +19,7 @@ import {
   checkEndpoint,
   checkPeer,
   configOf,
+  missingPeers,
   readMetadata,
 } from './metadata.js';
 import { type SimulatedCredential, declaredWorld } from './state/index.js';
@@ -214,7 +215,14 @@ export class HookToolsSimulator {
       application: checked.applicationStatus === undefined ? null : record(checked.applicationStatus),
       config:
         metadata === undefined ? cloned(config, 'config') : configOf(metadata, cloned(config, 'config')),
-      relations: normalize(relations).map((r, i) => {
+      // The peer relations Juju makes at deploy, where the test declares none.
+      relations: normalize([
+        ...relations,
+        ...(metadata === undefined ? [] : missingPeers(metadata, relations)).map((endpoint) => ({
+          endpoint,
+          remoteApp: unitName.split('/')[0] ?? unitName,
+        })),
+      ]).map((r, i) => {
         if (metadata !== undefined) {
           checkEndpoint(metadata, r.endpoint, 'create() relations');
           checkPeer(metadata, r, relations[i] ?? {}, unitName, 'create() relations');

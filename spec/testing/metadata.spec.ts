@@ -86,6 +86,20 @@ describe('HookToolsSimulator, the charm’s metadata', () => {
     );
   });
 
+  it('has the peer relation Juju makes at deploy, with no other unit in it, unless the test declares one', async () => {
+    const found = await agreed({ charmDir: folder }, [
+      ['relation-ids', 'cluster', '--format=json'],
+      ['relation-list', '-r', 'cluster:1', '--format=json'],
+      ['relation-list', '-r', 'cluster:1', '--app', '--format=json'],
+    ]);
+    expect(found.map((r) => r.stdout.trim())).to.deep.equal(['["cluster:1"]', '[]', '"shop"']);
+    const [ids] = await agreed(
+      { charmDir: folder, relations: [{ endpoint: 'cluster', id: 7, remoteUnits: { 'shop/1': {} } }] },
+      [['relation-ids', 'cluster', '--format=json']],
+    );
+    expect(ids?.stdout.trim()).to.equal('["cluster:7"]');
+  });
+
   it('refuses a relation or relation hook on an undeclared endpoint, naming the declared ones', async () => {
     const declared = /it declares website \(provides\), database \(requires\), cluster \(peers\)/;
     expect(
