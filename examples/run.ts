@@ -51,7 +51,7 @@ const options = bundleOptions(join(here, '..', 'dist'));
 await build(options);
 await chmod(options.outfile, 0o755);
 
-const simulator = await HookToolsSimulator.create({ unitName: 'webapp/0', leader: true });
+const simulator = await HookToolsSimulator.create({ unitName: 'webapp/0', leader: true, charmDir: charm });
 let failed = 0;
 try {
   const rows: string[][] = [];

@@ -7,7 +7,7 @@ import { describeValue } from '../describe.js';
 import { checkOptions, rule } from '../options.js';
 import { StatusBase, type StatusName } from '../index.js';
 import { Cluster, Member, type Queued } from './cluster.js';
-import { type Metadata, readMetadata } from './metadata.js';
+import { type Metadata, missingPeers, readMetadata } from './metadata.js';
 import {
   type Charm,
   NAME,
@@ -451,20 +451,8 @@ function withPeers(
       ? remoteApp === app
       : Object.hasOwn(metadata.endpoints, endpoint) && metadata.endpoints[endpoint] === 'peers';
   const out = relations.map((r) => ({ ...r, peer: isPeer(r.endpoint, r.remoteApp) }));
-  let id = Math.max(0, ...out.map((r) => r.id));
-  for (const [endpoint, role] of Object.entries(metadata?.endpoints ?? {})) {
-    if (role !== 'peers' || out.some((r) => r.endpoint === endpoint)) continue;
-    id += 1;
-    out.push({
-      endpoint,
-      id,
-      remoteApp: app,
-      remoteUnits: {},
-      remoteAppData: {},
-      localUnitData: {},
-      localAppData: {},
-      peer: true,
-    });
+  for (const r of metadata === undefined ? [] : missingPeers(metadata, out, app)) {
+    out.push({ ...r, remoteUnits: {}, remoteAppData: {}, localUnitData: {}, localAppData: {}, peer: true });
   }
   return out;
 }

@@ -370,15 +370,27 @@ export function checkPeer(
 }
 
 /**
- * The charm's peer endpoints that `relations` has no relation on: Juju makes a peer relation
- * for each when it deploys the application, so every hook finds one.
+ * A relation on each of the charm's peer endpoints that `relations` has none on: Juju makes
+ * one for each when it deploys the application, so that every hook finds it. Each takes the
+ * lowest id no relation has, from 0, as the first relations of a new model do (Juju numbers a
+ * model's relations from 0), so that `database:1` stays free for the relation a test adds.
  *
  * @internal
  */
-export function missingPeers(metadata: Metadata, relations: readonly { endpoint: string }[]): string[] {
+export function missingPeers(
+  metadata: Metadata,
+  relations: readonly { endpoint: string; id?: number | undefined }[],
+  app: string,
+): { endpoint: string; id: number; remoteApp: string }[] {
+  const used = new Set(relations.map((r) => r.id));
+  let id = 0;
   return Object.entries(metadata.endpoints)
     .filter(([name, role]) => role === 'peers' && !relations.some((r) => r.endpoint === name))
-    .map(([name]) => name);
+    .map(([endpoint]) => {
+      while (used.has(id)) id += 1;
+      used.add(id);
+      return { endpoint, id, remoteApp: app };
+    });
 }
 
 export function checkEndpoint(metadata: Metadata, endpoint: string, what: string): void {

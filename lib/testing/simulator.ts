@@ -63,7 +63,7 @@ import {
 import { SIMULATED_TOOLS, type SimulatedTool } from './tools/index.js';
 import { ToolFolder } from './transports/folder.js';
 import { CLEANED_UP, Runner } from './runner.js';
-import type { HookState, World } from './world.js';
+import { type HookState, type World, applicationName } from './world.js';
 
 export { SIMULATED_TOOLS, type SimulatedTool };
 
@@ -218,10 +218,9 @@ export class HookToolsSimulator {
       // The peer relations Juju makes at deploy, where the test declares none.
       relations: normalize([
         ...relations,
-        ...(metadata === undefined ? [] : missingPeers(metadata, relations)).map((endpoint) => ({
-          endpoint,
-          remoteApp: unitName.split('/')[0] ?? unitName,
-        })),
+        ...(metadata === undefined
+          ? []
+          : missingPeers(metadata, relations, unitName.split('/')[0] ?? unitName)),
       ]).map((r, i) => {
         if (metadata !== undefined) {
           checkEndpoint(metadata, r.endpoint, 'create() relations');
@@ -549,6 +548,8 @@ export class HookToolsSimulator {
       checkEndpoint(metadata, r.endpoint, 'the relations');
       checkPeer(metadata, r, {}, world.unitName, 'the relations');
     }
+    // The peer relations Juju made at deploy, which the world declared none of.
+    world.relations.push(...normalize(missingPeers(metadata, world.relations, applicationName(world))));
     world.bindings = [...Object.keys(metadata.endpoints), ...metadata.extraBindings];
     world.storageTypes = { ...metadata.storage };
     this.#metadata = metadata;

@@ -89,10 +89,11 @@ describe('HookToolsSimulator, the charm’s metadata', () => {
   it('has the peer relation Juju makes at deploy, with no other unit in it, unless the test declares one', async () => {
     const found = await agreed({ charmDir: folder }, [
       ['relation-ids', 'cluster', '--format=json'],
-      ['relation-list', '-r', 'cluster:1', '--format=json'],
-      ['relation-list', '-r', 'cluster:1', '--app', '--format=json'],
+      ['relation-list', '-r', 'cluster:0', '--format=json'],
+      ['relation-list', '-r', 'cluster:0', '--app', '--format=json'],
     ]);
-    expect(found.map((r) => r.stdout.trim())).to.deep.equal(['["cluster:1"]', '[]', '"shop"']);
+    // Juju numbers a model's relations from 0: the peer relation, made at deploy, comes first.
+    expect(found.map((r) => r.stdout.trim())).to.deep.equal(['["cluster:0"]', '[]', '"shop"']);
     const [ids] = await agreed(
       { charmDir: folder, relations: [{ endpoint: 'cluster', id: 7, remoteUnits: { 'shop/1': {} } }] },
       [['relation-ids', 'cluster', '--format=json']],

@@ -11,6 +11,7 @@ import * as status from 'charms-contextual-status';
 import { actionSet, closePort, configGet, openPort, openedPorts } from 'charms-contextual-status/hook-tools';
 
 import { DatabaseRequirer } from './database.js';
+import { sessionKey } from './peers.js';
 
 /** The port this hook serves on, for the exit status; reset at every hook's start. */
 let port: number | undefined;
@@ -26,8 +27,10 @@ async function reconcileWebapp(hook: string): Promise<void> {
     status.add(new status.BlockedStatus('Set the "port" option: juju config webapp port=8080'));
     return;
   }
+  // Every unit serves with the application's session key, and talks to the database.
+  const key = await sessionKey();
   const connection = await new DatabaseRequirer().connect();
-  if (connection === undefined) return;
+  if (key === undefined || connection === undefined) return;
   port = value;
   status.add(new status.MaintenanceStatus(`Starting the web server on port ${String(port)}`));
   // … write its configuration and (re)start it …
