@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
-import { type Charm, HookToolsSimulator } from 'charms-contextual-status/testing';
+import { type Charm, HookToolsSimulator, SimulatedApplication } from 'charms-contextual-status/testing';
 
 import { bundleOptions } from '../examples/webapp/build.mjs';
 import { record } from './figures.js';
@@ -26,6 +26,8 @@ async function serving(): Promise<HookToolsSimulator> {
     unitName: 'webapp/0',
     leader: true,
     config: { port: 8080 },
+    // Its metadata: the peer relation Juju makes at deploy, which the charm shares its key in.
+    charmDir: example,
   });
   await simulator.setRelation('database:1', { 'postgresql/0': { endpoint: '10.0.0.7:5432', ready: 'true' } });
   return simulator;
@@ -131,7 +133,11 @@ export async function harness(times: number): Promise<void> {
       );
       const steps = async (target: Charm | string): Promise<number> =>
         ms(1, async () => {
-          const fresh = await HookToolsSimulator.create({ unitName: 'webapp/0', leader: true });
+          const fresh = await HookToolsSimulator.create({
+            unitName: 'webapp/0',
+            leader: true,
+            charmDir: example,
+          });
           try {
             await fresh.runHook(target, 'install');
             await fresh.setConfig({ port: 8080 });
@@ -150,6 +156,52 @@ export async function harness(times: number): Promise<void> {
         });
       record(SECTION, "the example's six steps, in process", 'ms', await steps(charm));
       record(SECTION, "the example's six steps, through dispatch", 'ms', await steps(packed));
+      // Three units forming a cluster, whole: create(), install and config-changed on each,
+      // settle() (the others' relation-changed once the leader shared its key), cleanup().
+      const cluster = async (target: Charm | string): Promise<void> => {
+        const app = await SimulatedApplication.create({
+          units: 3,
+          charmDir: example,
+          config: { port: 8080 },
+          relations: [
+            {
+              endpoint: 'database',
+              remoteUnits: { 'postgresql/0': { endpoint: '10.0.0.7:5432', ready: 'true' } },
+            },
+          ],
+        });
+        try {
+          for (const unit of [...app.units].reverse()) {
+            await app.unit(unit).runHook(target, 'install');
+            await app.unit(unit).runHook(target, 'config-changed');
+          }
+          const runs = await app.settle(target);
+          if (runs.length !== 3 || String(await app.status()) !== 'active: Serving on :8080')
+            throw new Error(`the cluster did not form: ${runs.map((r) => `${r.unit} ${r.hook}`).join(', ')}`);
+        } finally {
+          await app.cleanup();
+        }
+      };
+      const formed = await ms(Math.max(times, 20), () => cluster(charm));
+      record(
+        SECTION,
+        'three units form a cluster (9 hooks, settle()), in process',
+        '× node -e 0',
+        formed / bare,
+        {
+          compare: `${formed.toFixed(1)} ms, create() to cleanup(): ${(formed / 9).toFixed(2)} ms a hook`,
+        },
+      );
+      const formedPacked = await ms(Math.min(times, 3), () => cluster(packed));
+      record(
+        SECTION,
+        'three units form a cluster (9 hooks, settle()), through dispatch',
+        '× node -e 0',
+        formedPacked / bare,
+        {
+          compare: `${formedPacked.toFixed(0)} ms: ${(formedPacked / 9).toFixed(0)} ms a hook`,
+        },
+      );
     } finally {
       await simulator.cleanup();
     }

@@ -132,11 +132,20 @@ export class Runner {
       this.#folder.makeRoot();
       this.#folder.attach(this.#model.world.storage.map((s) => s.location));
       if (typeof charm !== 'string' || dir === undefined) {
-        const env = { ...this.#env, JUJU_CONTEXT_ID: id, ...extra };
-        const tools = (): Record<string, string> => {
-          this.openFolder().catch(() => undefined); // a tool then says why it cannot answer
-          return env;
-        };
+        const env: Record<string, string> = { ...this.#env, JUJU_CONTEXT_ID: id, ...extra };
+        // The environment the charm reads (hookEnvironment()): the tool executables are made
+        // when it reads PATH, to run one of them (a spread, or execFile's env, reads it), not
+        // when it only reads the unit's name.
+        const lazy = { ...env };
+        const path = env.PATH ?? '';
+        Object.defineProperty(lazy, 'PATH', {
+          enumerable: true,
+          get: () => {
+            this.openFolder().catch(() => undefined); // a tool then says why it cannot answer
+            return path;
+          },
+        });
+        const tools = (): Record<string, string> => lazy;
         return await runInProcess(this.#model, charm as Charm, env, tools, stopped);
       }
       const env = { ...this.env, JUJU_CHARM_DIR: dir, JUJU_CONTEXT_ID: id, ...extra };

@@ -3,7 +3,9 @@
 // process started, each run in an environment of its own; and they agree with the same charm
 // run through its dispatch.
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 import * as status from '../../../lib/index.js';
 import {
@@ -184,6 +186,36 @@ describe('HookToolsSimulator, a hook run in the test process', function () {
       'maintenance',
       'probing',
     ]);
+  });
+
+  it('makes the tool executables only when the charm reads PATH to run one, not for its unit name', async () => {
+    const bin = (env: Readonly<Record<string, string | undefined>>): string =>
+      join(dirname(env.JUJU_CHARM_DIR ?? ''), 'bin');
+    let named = '';
+    let made = true;
+    await simulator.runHook(
+      {
+        reconcile: () => {
+          const env = hookEnvironment();
+          named = env.JUJU_UNIT_NAME ?? '';
+          made = existsSync(bin(env));
+        },
+        options: { log: false },
+      },
+      'config-changed',
+    );
+    expect([named, made]).to.deep.equal(['webapp/0', false]);
+    await simulator.runHook(
+      {
+        reconcile: () => {
+          const env = { ...hookEnvironment() }; // as execFile(tool, { env }) reads it
+          made = existsSync(bin(env)) && env.PATH?.split(':')[0] === bin(env);
+        },
+        options: { log: false },
+      },
+      'config-changed',
+    );
+    expect(made).to.equal(true);
   });
 
   it('cleanup() ends a hook running at that moment, in process and through dispatch', async () => {
