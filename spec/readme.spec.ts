@@ -19,14 +19,23 @@ describe('README.md', function () {
     const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
     expect(blocks.length).to.be.greaterThan(5);
     await rm(folder, { recursive: true, force: true });
-    await mkdir(folder);
-    await Promise.all(blocks.map((code, i) => writeFile(join(folder, `block-${String(i + 1)}.ts`), code)));
+    // Each block as a spec of a charm project: `../src/charm.js` is the charm, as a test
+    // imports it (the charm's `{ reconcile, options }`).
+    await mkdir(join(folder, 'spec'), { recursive: true });
+    await mkdir(join(folder, 'src'));
+    await writeFile(
+      join(folder, 'src', 'charm.ts'),
+      "import type { Charm } from 'charms-contextual-status/testing';\nexport declare const charm: Charm;\n",
+    );
+    await Promise.all(
+      blocks.map((code, i) => writeFile(join(folder, 'spec', `block-${String(i + 1)}.ts`), code)),
+    );
     await writeFile(
       join(folder, 'tsconfig.json'),
       JSON.stringify({
         extends: '../tsconfig.json',
         compilerOptions: { noUnusedLocals: false },
-        include: ['*.ts'],
+        include: ['spec/*.ts', 'src/*.ts'],
       }),
     );
     const result = await run(process.execPath, [

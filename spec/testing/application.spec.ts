@@ -89,21 +89,26 @@ describe('SimulatedApplication', function () {
     }
   });
 
-  it('agrees through dispatch: the same hooks, statuses and application row', async () => {
-    const inProcess = await SimulatedApplication.create({ units: 2, charmDir: CHARM_DIR });
-    const dispatched = await SimulatedApplication.create({ units: 2, charmDir: CHARM_DIR });
-    try {
-      const a = await form(inProcess, charm);
-      const b = await form(dispatched, CHARM_DIR);
-      expect(hooksOf(b)).to.deep.equal(hooksOf(a));
-      expect(b.map((r) => r.statuses.map(String))).to.deep.equal(a.map((r) => r.statuses.map(String)));
-      expect(await statuses(dispatched)).to.deep.equal(await statuses(inProcess));
-      expect(String(await dispatched.status())).to.equal(String(await inProcess.status()));
-      expect(String(await dispatched.status())).to.equal('active: 2/2 units: Ready');
-    } finally {
-      await Promise.all([inProcess.cleanup(), dispatched.cleanup()]);
-    }
-  });
+  for (const units of [1, 2, 3]) {
+    it(`agrees through dispatch with ${String(units)} unit(s): the same hooks, statuses and application row`, async () => {
+      const inProcess = await SimulatedApplication.create({ units, charmDir: CHARM_DIR });
+      const dispatched = await SimulatedApplication.create({ units, charmDir: CHARM_DIR });
+      try {
+        const a = await form(inProcess, charm);
+        const b = await form(dispatched, CHARM_DIR);
+        expect(a.length).to.be.greaterThan(0);
+        expect(hooksOf(b)).to.deep.equal(hooksOf(a));
+        expect(b.map((r) => r.statuses.map(String))).to.deep.equal(a.map((r) => r.statuses.map(String)));
+        expect(await statuses(dispatched)).to.deep.equal(await statuses(inProcess));
+        expect(String(await dispatched.status())).to.equal(String(await inProcess.status()));
+        expect(String(await dispatched.status())).to.equal(
+          units === 1 ? 'active: Ready' : `active: ${String(units)}/${String(units)} units: Ready`,
+        );
+      } finally {
+        await Promise.all([inProcess.cleanup(), dispatched.cleanup()]);
+      }
+    });
+  }
 
   it('lists every unit in status-get --application --include-data on the leader, both ways', async () => {
     const app = await SimulatedApplication.create({ units: 3, charmDir: CHARM_DIR, leader: 1 });
@@ -189,6 +194,30 @@ describe('SimulatedApplication', function () {
       // Every unit holds the application's status: the next leader reads the same.
       await app.setLeader(0);
       expect(String(await app.unit(0).status({ application: true }))).to.equal('maintenance: Upgrading');
+    } finally {
+      await app.cleanup();
+    }
+  });
+
+  it("derives the row by Juju's ranking for every pair of statuses, ties to the leader then the lowest unit", async () => {
+    const SETTABLE = ['active', 'waiting', 'maintenance', 'blocked'] as const;
+    const app = await SimulatedApplication.create({ units: 3, leader: 1 });
+    try {
+      const set = async (unit: number, s: status.StatusBase): Promise<void> => {
+        await app
+          .unit(unit)
+          .runHook({ reconcile: () => undefined, options: { log: false, exitStatus: s } }, 'config-changed');
+      };
+      for (const [i, a] of SETTABLE.entries()) {
+        for (const [j, b] of SETTABLE.entries()) {
+          // The leader (1) and unit 2 show a; unit 0 shows b.
+          await set(0, status.StatusBase.fromName(b, 'zero'));
+          await set(1, status.StatusBase.fromName(a, 'one'));
+          await set(2, status.StatusBase.fromName(a, 'two'));
+          const expected = j > i ? `${b}: zero` : `${a}: one`;
+          expect(String(await app.status()), `${a} against ${b}`).to.equal(expected);
+        }
+      }
     } finally {
       await app.cleanup();
     }
