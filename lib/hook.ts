@@ -7,6 +7,7 @@
 // found through the async scope (`lib/scope.ts`), which every copy of this package shares and
 // which holds the run as an opaque key: this file is the one door to it.
 
+import type { PebbleTransport } from './pebble/transport.js';
 import { scopeHook } from './scope.js';
 
 /** What a hook tool answered. */
@@ -59,6 +60,11 @@ export interface InProcessHook {
   exit(code: number): void;
   /** Contexts opened in the run that have not published their final status. */
   readonly contexts: Set<HookContext>;
+  /**
+   * The workload container `name`'s Pebble, answered by the run's model with no socket
+   * (optional: a run made by an older copy, or without containers, has none).
+   */
+  pebble?(name: string): PebbleTransport | undefined;
 }
 
 /**

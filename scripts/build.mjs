@@ -27,13 +27,14 @@ const mainExternal = {
     context.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: '../index.js', external: true }));
   },
 };
-for (const entry of ['testing', 'hook-tools']) {
+for (const entry of ['testing', 'hook-tools', 'pebble']) {
   await build({
     ...common,
     entryPoints: [`lib/${entry}/index.ts`],
     outfile: `dist/${entry}/index.js`,
-    // Dependencies load from node_modules: the testing entry reads charm metadata with yaml.
-    external: ['eventemitter3', 'yaml'],
+    // Dependencies load from node_modules: the testing entry reads charm metadata with yaml, and
+    // Pebble's exec (and the simulator's Pebble) speak websockets with ws, loaded when first used.
+    external: ['eventemitter3', 'yaml', 'ws'],
     plugins: [mainExternal],
   });
 }

@@ -80,7 +80,21 @@ console.log(JSON.stringify([value, unit.history.map(String), status.bus instance
 
   it("ships one file per entry point, the testing entry sharing the main one's status classes", async () => {
     const js = files.filter((f) => f.endsWith('.js') || f.endsWith('.cjs'));
-    expect(js.sort()).to.deep.equal(['dist/hook-tools/index.js', 'dist/index.js', 'dist/testing/index.js']);
+    expect(js.sort()).to.deep.equal([
+      'dist/hook-tools/index.js',
+      'dist/index.js',
+      'dist/pebble/index.js',
+      'dist/testing/index.js',
+    ]);
+    // A machine charm loads neither yaml nor ws; the Pebble entry loads ws only when it runs a
+    // command, and yaml only to read a plan or a layer given as YAML.
+    const text = (file: string): Promise<string> => readFile(join(root, file), 'utf8');
+    for (const file of ['dist/index.js', 'dist/hook-tools/index.js']) {
+      expect(await text(file), file).to.not.match(/from ["'](?:ws|yaml)["']|import\(["'](?:ws|yaml)["']\)/);
+    }
+    const pebble = await text('dist/pebble/index.js');
+    expect(pebble).to.not.match(/from ["'](?:ws|yaml)["']/);
+    expect(pebble).to.match(/import\(["']ws["']\)/);
     await writeFile(
       join(project, 'testing.mjs'),
       `import * as status from 'charms-contextual-status';

@@ -131,3 +131,69 @@ export function storageEnvironment(world: World, hook: string): Record<string, s
     JUJU_STORAGE_KIND: storage.kind,
   };
 }
+
+const WORKLOAD_HOOK = /^(.+)-pebble-(ready|check-failed|check-recovered|custom-notice)$/;
+
+/**
+ * A workload hook's variables (HookVars: `JUJU_WORKLOAD_NAME`; `JUJU_PEBBLE_CHECK_NAME` for a
+ * check's hooks; `JUJU_NOTICE_ID`, `_TYPE`, `_KEY` for a custom notice's). Juju runs them for a
+ * container the charm has; a check or notice option on another hook is refused.
+ *
+ * @throws TypeError for a container the world has not, a missing or misplaced check or notice.
+ * @internal
+ */
+export function workloadEnvironment(
+  world: World,
+  hook: string,
+  options: { check?: string | undefined; notice?: string | undefined },
+): Record<string, string> {
+  const match = WORKLOAD_HOOK.exec(hook);
+  if (match === null) {
+    if (options.check !== undefined)
+      throw new TypeError(
+        `runHook() check is for <container>-pebble-check-failed and -check-recovered, not ${hook}`,
+      );
+    if (options.notice !== undefined)
+      throw new TypeError(`runHook() notice is for <container>-pebble-custom-notice, not ${hook}`);
+    return {};
+  }
+  const [, name = '', kind = ''] = match;
+  const container = world.containers[name];
+  if (container === undefined) {
+    const names = Object.keys(world.containers);
+    throw new TypeError(
+      `runHook() ${hook} is about container ${name}, which the unit has not (${names.length === 0 ? 'no containers' : names.join(', ')}): declare it in create({ containers })`,
+    );
+  }
+  const env: Record<string, string> = { JUJU_WORKLOAD_NAME: name };
+  const checks = kind === 'check-failed' || kind === 'check-recovered';
+  if (checks !== (options.check !== undefined)) {
+    throw new TypeError(
+      checks
+        ? `runHook() ${hook} needs { check }: the name of the check it is about`
+        : `runHook() check is for <container>-pebble-check-failed and -check-recovered, not ${hook}`,
+    );
+  }
+  if (options.check !== undefined) env.JUJU_PEBBLE_CHECK_NAME = options.check;
+  if ((kind === 'custom-notice') !== (options.notice !== undefined)) {
+    throw new TypeError(
+      kind === 'custom-notice'
+        ? `runHook() ${hook} needs { notice }: the key of the notice it is about`
+        : `runHook() notice is for <container>-pebble-custom-notice, not ${hook}`,
+    );
+  }
+  if (options.notice !== undefined) {
+    const notice = container.notices.find((n) => n.type === 'custom' && n.key === options.notice);
+    if (notice === undefined) {
+      throw new TypeError(
+        `runHook() ${hook}: no custom notice ${JSON.stringify(options.notice)} is recorded in ${name}; declare it in the container's notices`,
+      );
+    }
+    Object.assign(env, {
+      JUJU_NOTICE_ID: notice.id,
+      JUJU_NOTICE_TYPE: notice.type,
+      JUJU_NOTICE_KEY: notice.key,
+    });
+  }
+  return env;
+}

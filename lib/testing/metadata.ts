@@ -52,6 +52,8 @@ export interface Metadata {
   readonly storage: Readonly<Record<string, { readonly type: string; readonly location?: string }>>;
   /** Declared resources, by name. */
   readonly resources: readonly string[];
+  /** The workload containers of a Kubernetes charm (`containers:`), by name. */
+  readonly containers: readonly string[];
 }
 
 const OPTION_TYPES = ['string', 'int', 'float', 'boolean', 'secret'] as const;
@@ -82,6 +84,7 @@ export async function readMetadata(dir: string): Promise<Metadata | undefined> {
     extraBindings: isRecord(main['extra-bindings']) ? Object.keys(main['extra-bindings']) : [],
     storage: storageOf(numbers(main.storage), source),
     resources: isRecord(main.resources) ? Object.keys(main.resources) : [],
+    containers: isRecord(main.containers) ? Object.keys(main.containers) : [],
   };
 }
 

@@ -114,6 +114,14 @@ export interface RunHookOptions extends RunActionOptions {
    * the hook's endpoint.
    */
   relation?: HookRelation;
+  /** For `<container>-pebble-check-failed` and `-check-recovered`: the check (`JUJU_PEBBLE_CHECK_NAME`). */
+  check?: string;
+  /**
+   * For `<container>-pebble-custom-notice`: the key of a custom notice recorded in the
+   * container (declared, or recorded with `notify()`), which sets `JUJU_NOTICE_ID`,
+   * `JUJU_NOTICE_TYPE` and `JUJU_NOTICE_KEY`.
+   */
+  notice?: string;
 }
 
 /** The relation a relation hook is about. */
@@ -218,6 +226,8 @@ export const RUN_OPTIONS = {
       Object.keys(v).every((k) => k === 'id' || k === 'remoteUnit') &&
       (v.remoteUnit === undefined || (typeof v.remoteUnit === 'string' && UNIT_NAME.test(v.remoteUnit))),
   ),
+  check: rule<string>('a check name such as "ready"', (v) => typeof v === 'string' && v !== ''),
+  notice: rule<string>('a notice key such as "example.com/db"', (v) => typeof v === 'string' && v !== ''),
 };
 
 /** The number of a relation id, `'database:7'` or `7`; `undefined` for anything else. */

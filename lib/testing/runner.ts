@@ -2,7 +2,7 @@
 // or its dispatch in a process of its own), once the uniter gives it its turn, stopped on a
 // time-out or at cleanup, and read back as the run's view. The simulator's verbs delegate here.
 
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import type { JujuModel, RecordedCall } from './model.js';
 import type { Charm } from './options.js';
@@ -12,6 +12,7 @@ import { SIMULATED_TOOLS } from './tools/index.js';
 import { runDispatch, unitCharm } from './transports/dispatch.js';
 import type { ToolFolder } from './transports/folder.js';
 import { type Ran, runInProcess } from './transports/in-process.js';
+import { Workloads } from './transports/pebble.js';
 import { type Exit, Uniter } from './uniter.js';
 import type { HookState } from './world.js';
 
@@ -37,6 +38,8 @@ export class Runner {
   readonly #stops = new Set<(why: string) => void>();
   /** Ends a running hook now, by `JUJU_CONTEXT_ID` (`juju-reboot --now`). */
   readonly #kills = new Map<string, (why: string) => void>();
+  /** The containers' Pebbles: answered in process, or served on sockets for dispatch. */
+  readonly #workloads: Workloads;
   #stopped = false;
 
   constructor(
@@ -50,6 +53,7 @@ export class Runner {
     this.#folder = folder;
     this.#env = env;
     this.#credential = credential;
+    this.#workloads = new Workloads(() => model.world.containers);
   }
 
   /** The unit's hook environment, its tools made (the simulator's `env`). */
@@ -62,6 +66,11 @@ export class Runner {
   stopAll(why: string): void {
     this.#stopped = true;
     for (const stop of this.#stops) stop(why);
+  }
+
+  /** Stops serving the containers' Pebbles. */
+  async close(): Promise<void> {
+    await this.#workloads.close();
   }
 
   /** Runs one hook or action, either way, once the unit's hook before it has ended. */
@@ -146,9 +155,20 @@ export class Runner {
           },
         });
         const tools = (): Record<string, string> => lazy;
-        return await runInProcess(this.#model, charm as Charm, env, tools, stopped);
+        return await runInProcess(this.#model, charm as Charm, env, tools, stopped, (name) =>
+          this.#workloads.inProcess(name),
+        );
       }
-      const env = { ...this.env, JUJU_CHARM_DIR: dir, JUJU_CONTEXT_ID: id, ...extra };
+      const containers = join(this.#folder.root, 'containers');
+      if (Object.keys(this.#model.world.containers).length > 0) await this.#workloads.serve(containers);
+      const env = {
+        ...this.env,
+        JUJU_CHARM_DIR: dir,
+        JUJU_CONTEXT_ID: id,
+        // Where the charm's Pebble client finds the containers' sockets (`/charm/containers` in Juju).
+        CHARMS_CONTEXTUAL_STATUS_CONTAINERS: containers,
+        ...extra,
+      };
       return await runDispatch(dir, env, (kill) => {
         void stopped.then(kill);
       });

@@ -22,13 +22,15 @@ import {
   missingPeers,
   readMetadata,
 } from './metadata.js';
-import { type SimulatedCredential, declaredWorld } from './state/index.js';
+import { type SimulatedContainer, type SimulatedCredential, declaredWorld } from './state/index.js';
+import { checkContainer, containerOf } from './state/containers.js';
 import {
   MODEL_UUID,
   relationEndpoint,
   relationEnvironment,
   storageEnvironment,
   unitEnvironment,
+  workloadEnvironment,
 } from './environment.js';
 import {
   ACTION_RUN_OPTIONS,
@@ -269,13 +271,20 @@ export class HookToolsSimulator {
     if (typeof hook !== 'string' || !HOOK_NAME.test(hook)) {
       throw new TypeError(`runHook() takes a hook name such as "config-changed", got ${describeValue(hook)}`);
     }
-    const { env = {}, relation, timeoutMs } = checkOptions(options, 'runHook() options', RUN_OPTIONS);
+    const {
+      env = {},
+      relation,
+      timeoutMs,
+      check,
+      notice,
+    } = checkOptions(options, 'runHook() options', RUN_OPTIONS);
     const endpoint = relationEndpoint(hook);
     if (endpoint !== undefined && this.#metadata !== undefined)
       checkEndpoint(this.#metadata, endpoint, `runHook() ${hook}`);
     const world = this.#model.world;
     const relationEnv = relationEnvironment(world, hook, relation);
     const storageEnv = storageEnvironment(world, hook);
+    const workloadEnv = workloadEnvironment(world, hook, { check, notice });
     const id = nextContext(hook);
     const relationId = relationNumber(relationEnv.JUJU_RELATION_ID);
     const departing = relationEnv.JUJU_DEPARTING_UNIT;
@@ -289,6 +298,7 @@ export class HookToolsSimulator {
     return this.#runner.run(target, id, state, timeoutMs, {
       ...relationEnv,
       ...storageEnv,
+      ...workloadEnv,
       ...env,
       JUJU_DISPATCH_PATH: `hooks/${hook}`,
       JUJU_HOOK_NAME: hook,
@@ -495,6 +505,26 @@ export class HookToolsSimulator {
   }
 
   /**
+   * Declares a workload container anew, as the next hook finds it: its Pebble reachable or not,
+   * its layers, services, checks, files, execs and notices. It is the container as it comes
+   * back from a restart: what the charm added over the API (layers, files, notices) is gone
+   * unless declared here (`run.after.containers` has it, to carry over).
+   *
+   * @throws TypeError (as a rejection) for a container of the wrong shape, or one the charm
+   *   does not declare.
+   */
+  async setContainer(name: string, container: SimulatedContainer = {}): Promise<void> {
+    if (typeof name !== 'string' || !NAME.test(name)) {
+      throw new TypeError(`setContainer() takes a container name such as "web", got ${describeValue(name)}`);
+    }
+    const checked = checkOptions({ containers: { [name]: container } }, 'setContainer()', SIMULATOR_OPTIONS);
+    const declared = checked.containers?.[name] ?? {};
+    checkContainer(name, this.#metadata, 'setContainer()');
+    this.#model.world.containers[name] = containerOf(declared);
+    return Promise.resolve();
+  }
+
+  /**
    * Makes the next call of `tool` (a simulated one, or one added with {@link addTool}) fail as
    * described, instead of doing its work.
    */
@@ -531,6 +561,7 @@ export class HookToolsSimulator {
   async cleanup(): Promise<void> {
     this.#runner.stopAll(CLEANED_UP);
     this.#model.close();
+    await this.#runner.close();
     await this.#folder.close();
   }
 

@@ -92,6 +92,8 @@ export interface NetworkRecord {
   egressSubnets: string[];
 }
 
+import type { ContainerRecord } from './state/containers.js';
+
 /**
  * What the unit's world holds.
  *
@@ -123,6 +125,8 @@ export interface World {
   /** What `credential-get` answers; `null` where the application is not trusted. */
   credential: Record<string, unknown> | null;
   modelUuid: string;
+  /** The workload containers, each with its Pebble, by name (a Kubernetes charm's). */
+  containers: Record<string, ContainerRecord>;
   /** The charm's declared storage, where its metadata is known; else `null`. */
   storageTypes: Record<string, { type: string; location?: string }> | null;
   /** The charm's endpoints and extra bindings, where its metadata is known; else `null`. */
@@ -249,6 +253,8 @@ export const FAILED_HOOK: {
   storage: 'kept',
   resources: 'kept',
   credential: 'kept',
+  // Pebble applies each call at once, in the workload container: a failed hook undoes none.
+  containers: 'kept',
   modelUuid: 'kept',
   storageTypes: 'kept',
   bindings: 'kept',

@@ -256,7 +256,7 @@ describe('bad input, at every entry point', () => {
         if (value !== undefined) {
           await expectRejection(
             () => HookToolsSimulator.create(make() as object),
-            /simulator options must be a plain object such as \{ leader, unitName, config, relations, unitStatus, applicationStatus, state, actionParams, charmDir, ports, workloadVersion, networks, secrets, storage, resources, credential \}|has an unknown option/,
+            /simulator options must be a plain object such as \{ leader, unitName, config, relations, unitStatus, applicationStatus, state, actionParams, charmDir, ports, workloadVersion, networks, secrets, storage, resources, credential, containers \}|has an unknown option/,
           );
           await expectRejection(
             () => HookToolsSimulator.create({ unitName: make() as string }),

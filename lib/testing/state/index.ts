@@ -13,12 +13,20 @@ import { type SimulatedNetwork, networkOk, recordOfNetwork } from './networks.js
 import { PORTS, type SimulatedPort, declaredPorts, recordOfPort } from './ports.js';
 import { SECRETS, type SimulatedSecret, declaredSecrets, secretsOf } from './secrets.js';
 import { STORAGE, type SimulatedStorage, declaredStorage, storageOf } from './storage.js';
+import { CONTAINERS, type SimulatedContainer, containersOf, declaredContainer } from './containers.js';
 
 export type { SimulatedCredential } from './credential.js';
 export type { SimulatedInterface, SimulatedNetwork } from './networks.js';
 export type { SimulatedPort } from './ports.js';
 export type { SecretGrant, SimulatedSecret } from './secrets.js';
 export type { SimulatedStorage } from './storage.js';
+export type {
+  SimulatedCheck,
+  SimulatedContainer,
+  SimulatedExec,
+  SimulatedFile,
+  SimulatedNotice,
+} from './containers.js';
 
 /** The world's declared parts, as `create()` takes them. */
 export interface Declared {
@@ -36,6 +44,11 @@ export interface Declared {
   resources?: Record<string, string>;
   /** The cloud `credential-get` answers; left out, the application is not trusted. */
   credential?: SimulatedCredential;
+  /**
+   * The workload containers of a Kubernetes charm, by name, each with its Pebble as the hook
+   * finds it (held to the charm's `containers:`).
+   */
+  containers?: Record<string, SimulatedContainer>;
 }
 
 /**
@@ -54,6 +67,7 @@ export const DECLARED_OPTIONS = {
   storage: STORAGE,
   resources: rule<Record<string, string>>('an object of resource names to file paths', stringMap),
   credential: CREDENTIAL,
+  containers: CONTAINERS,
 };
 
 /**
@@ -76,6 +90,7 @@ export function declaredWorld(
   | 'storage'
   | 'resources'
   | 'credential'
+  | 'containers'
   | 'storageTypes'
   | 'bindings'
 > {
@@ -102,6 +117,7 @@ export function declaredWorld(
     storage,
     resources,
     credential: checked.credential === undefined ? null : cloudSpec(checked.credential),
+    containers: containersOf(checked.containers ?? {}, metadata),
     storageTypes,
     bindings: metadata === undefined ? null : [...Object.keys(metadata.endpoints), ...metadata.extraBindings],
   };
@@ -122,5 +138,12 @@ export function declaredOf(world: World, credential: SimulatedCredential | undef
     storage: declaredStorage(world),
     resources: { ...world.resources },
     ...(credential === undefined ? {} : { credential: structuredClone(credential) }),
+    ...(Object.keys(world.containers).length === 0
+      ? {}
+      : {
+          containers: Object.fromEntries(
+            Object.entries(world.containers).map(([name, c]) => [name, declaredContainer(c)]),
+          ),
+        }),
   };
 }

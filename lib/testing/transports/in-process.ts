@@ -3,6 +3,7 @@
 // with no process started. The test process is the host and the run its guest: what the charm
 // does to its "process" (exit, an exit code) ends or fails that run alone.
 
+import type { PebbleTransport } from '../../pebble/transport.js';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -39,13 +40,36 @@ class InProcessRun implements InProcessHook {
   codeBefore: unknown;
   readonly #model: JujuModel;
   readonly #tools: () => Readonly<Record<string, string>>;
+  readonly #pebble: ((name: string) => PebbleTransport) | undefined;
   #ended = false;
 
-  constructor(model: JujuModel, env: Record<string, string>, tools: () => Readonly<Record<string, string>>) {
+  constructor(
+    model: JujuModel,
+    env: Record<string, string>,
+    tools: () => Readonly<Record<string, string>>,
+    pebble?: (name: string) => PebbleTransport,
+  ) {
     this.#model = model;
     // Not frozen: Node writes NODE_V8_COVERAGE into an env it is given when coverage is on.
     this.env = env;
     this.#tools = tools;
+    this.#pebble = pebble;
+  }
+
+  /** A container's Pebble, answered by the model; none once the run ended. */
+  pebble(name: string): PebbleTransport {
+    const transport = this.#pebble?.(name);
+    const gone = (): Promise<never> =>
+      Promise.reject(
+        Object.assign(new Error(`the hook run has ended: its containers answer no more`), {
+          code: 'ECONNREFUSED',
+        }),
+      );
+    if (transport === undefined) return { request: gone, websocket: gone };
+    return {
+      request: (request, timeoutMs) => (this.#ended ? gone() : transport.request(request, timeoutMs)),
+      websocket: (url, timeoutMs) => (this.#ended ? gone() : transport.websocket(url, timeoutMs)),
+    };
   }
 
   /** The hook's environment with the tool executables made and first on `PATH`. */
@@ -122,8 +146,9 @@ export async function runInProcess(
   env: Record<string, string>,
   tools: () => Readonly<Record<string, string>>,
   stopped: Promise<string>,
+  pebble?: (name: string) => PebbleTransport,
 ): Promise<Ran> {
-  const hook = new InProcessRun(model, env, tools);
+  const hook = new InProcessRun(model, env, tools, pebble);
   guardTheHost();
   const exited = new Promise<number>((resolve) => (hook.exited = resolve));
   const codeBefore = process.exitCode;

@@ -1,0 +1,31 @@
+// `charms-contextual-status/pebble`: a Kubernetes charm's workload containers, through the
+// Pebble daemon in each, and their health as status conditions on the bus.
+
+export {
+  Container,
+  type ContainerOptions,
+  type ExecOptions,
+  type NoticesFilter,
+  type PushOptions,
+} from './container.js';
+export {
+  type Change,
+  ChangeError,
+  ConnectionError,
+  ExecError,
+  PathError,
+  PebbleError,
+  TimeoutError,
+} from './errors.js';
+export { type WorkloadHealth, type WorkloadOptions, checkWorkload } from './workload.js';
+export type {
+  CheckInfo,
+  CheckSpec,
+  ExecResult,
+  FileInfo,
+  Layer,
+  Notice,
+  Plan,
+  ServiceInfo,
+  ServiceSpec,
+} from './types.js';
