@@ -19,6 +19,11 @@ export type {
 export type { ActionRun, HookRun, HookToolCall, LogLine } from './run.js';
 export type {
   SecretGrant,
+  SimulatedCheck,
+  SimulatedContainer,
+  SimulatedExec,
+  SimulatedFile,
+  SimulatedNotice,
   SimulatedCredential,
   SimulatedInterface,
   SimulatedNetwork,
