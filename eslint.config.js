@@ -8,9 +8,10 @@ export default tseslint.config(
       'dist/',
       'docs/',
       'coverage/',
-      // The example charm is a project of its own (its own tsconfig and node_modules), checked by
-      // its own `npm test` and by the root `tsc`.
+      // The example charms are projects of their own (their own tsconfig and node_modules),
+      // checked by their own `npm test` and by the root `tsc`.
       'examples/webapp/',
+      'examples/nginx-k8s/',
       'node_modules/',
       '.readme-check/',
       '.node-test-*/',

@@ -581,6 +581,7 @@ export class HookToolsSimulator {
     }
     // The peer relations Juju made at deploy, which the world declared none of.
     world.relations.push(...normalize(missingPeers(metadata, world.relations, applicationName(world))));
+    for (const name of Object.keys(world.containers)) checkContainer(name, metadata, 'the containers');
     world.bindings = [...Object.keys(metadata.endpoints), ...metadata.extraBindings];
     world.storageTypes = { ...metadata.storage };
     this.#metadata = metadata;

@@ -63,8 +63,8 @@ export interface SimulatedContainer {
   serviceErrors?: Record<string, string>;
   /** Each check's state (default: up, no failures), for checks the plan defines. */
   checks?: Record<string, SimulatedCheck>;
-  /** Files and directories, by absolute path; parents are made as directories. */
-  files?: Record<string, string | SimulatedFile>;
+  /** Files and directories, by absolute path, such as `{ content: 'a=1' }`; parents are made as directories. */
+  files?: Record<string, SimulatedFile>;
   /** The commands `exec` answers. */
   execs?: SimulatedExec[];
   /** Custom notices already recorded. */
@@ -117,16 +117,15 @@ const NOTICE_KEY = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+(?:\
 const STATES = ['active', 'inactive', 'backoff', 'error'];
 
 const fileOk = (v: unknown): boolean =>
-  typeof v === 'string' ||
-  (isPlainObject(v) &&
-    keysIn(v, ['content', 'directory', 'permissions', 'user', 'userId', 'group', 'groupId']) &&
-    optional(v.content, (x) => typeof x === 'string' || x instanceof Uint8Array) &&
-    optional(v.directory, (x) => typeof x === 'boolean') &&
-    optional(v.permissions, (x) => whole(x, 0) && (x as number) <= 0o777) &&
-    optional(v.user, (x) => typeof x === 'string') &&
-    optional(v.group, (x) => typeof x === 'string') &&
-    optional(v.userId, (x) => whole(x, 0)) &&
-    optional(v.groupId, (x) => whole(x, 0)));
+  isPlainObject(v) &&
+  keysIn(v, ['content', 'directory', 'permissions', 'user', 'userId', 'group', 'groupId']) &&
+  optional(v.content, (x) => typeof x === 'string' || x instanceof Uint8Array) &&
+  optional(v.directory, (x) => typeof x === 'boolean') &&
+  optional(v.permissions, (x) => whole(x, 0) && (x as number) <= 0o777) &&
+  optional(v.user, (x) => typeof x === 'string') &&
+  optional(v.group, (x) => typeof x === 'string') &&
+  optional(v.userId, (x) => whole(x, 0)) &&
+  optional(v.groupId, (x) => whole(x, 0));
 
 const containerOk = (v: unknown): boolean =>
   isPlainObject(v) &&
@@ -234,8 +233,7 @@ export function directory(permissions = 0o755): FileRecord {
  */
 export function containerOf(declared: SimulatedContainer): ContainerRecord {
   const files: Record<string, FileRecord> = { '/': directory() };
-  for (const [path, given] of Object.entries(declared.files ?? {})) {
-    const file = typeof given === 'string' ? { content: given } : given;
+  for (const [path, file] of Object.entries(declared.files ?? {})) {
     for (const parent of parentsOf(path)) files[parent] ??= directory();
     const content = file.content ?? '';
     files[path] = {
