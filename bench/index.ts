@@ -9,6 +9,7 @@ import { harness } from './harness.js';
 import { hooks } from './hooks.js';
 import { imports } from './imports.js';
 import { burst, quietUpdateStatus, tools } from './juju.js';
+import { pebble } from './pebble.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -23,6 +24,7 @@ await quietUpdateStatus();
 await hooks(quick ? 2 : 15);
 await imports(quick ? 2 : 15);
 await harness(quick ? 2 : 20);
+await pebble(quick ? 2 : 20);
 
 report(
   `charms-contextual-status benchmark (${

@@ -33,8 +33,8 @@ for (const entry of ['testing', 'hook-tools', 'pebble']) {
     entryPoints: [`lib/${entry}/index.ts`],
     outfile: `dist/${entry}/index.js`,
     // Dependencies load from node_modules: the testing entry reads charm metadata with yaml, and
-    // Pebble's exec (and the simulator's Pebble) speak websockets with ws, loaded when first used.
-    external: ['eventemitter3', 'yaml', 'ws'],
+    // the Pebble entry a plan (or a layer given as YAML) with it, loaded when first used.
+    external: ['eventemitter3', 'yaml'],
     plugins: [mainExternal],
   });
 }

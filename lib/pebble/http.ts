@@ -1,11 +1,12 @@
-// Pebble over its unix socket: one `node:http` request per call, and exec's websockets with
-// the `ws` package, loaded only when a charm first runs a command (Node's global WebSocket
-// cannot dial a unix socket). A machine charm loads none of this.
+// Pebble over its unix socket: one `node:http` request per call, and exec's websockets with a
+// client of our own (`websocket.ts`: Node's global WebSocket cannot dial a unix socket). A
+// machine charm loads none of this.
 
 import { request as httpRequest } from 'node:http';
 
 import { ConnectionError, TimeoutError } from './errors.js';
 import type { PebbleReply, PebbleRequest, PebbleSocket, PebbleTransport } from './transport.js';
+import { connect } from './websocket.js';
 
 /** The API path of a URL, for error messages: `/v1/services` of `/v1/services?names=web`. */
 export function pathOf(url: string): string {
@@ -107,34 +108,11 @@ export function socketTransport(socketPath: string, name: string): PebbleTranspo
       }),
 
     async websocket(url: string, timeoutMs: number): Promise<PebbleSocket> {
-      const { WebSocket } = await import('ws');
-      const socket = new WebSocket(`ws+unix://${socketPath}:${url}`, { handshakeTimeout: timeoutMs });
-      await new Promise<void>((resolve, reject) => {
-        socket.once('open', () => {
-          resolve();
-        });
-        socket.once('error', (error) => {
-          reject(failure('GET', url, error));
-        });
-      });
-      return {
-        send: (data) => {
-          socket.send(data, { binary: typeof data !== 'string' });
-        },
-        onMessage: (listener) => {
-          socket.on('message', (data, binary) => {
-            const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-            listener(binary ? new Uint8Array(bytes) : bytes.toString('utf8'));
-          });
-        },
-        onClose: (listener) => {
-          socket.on('close', listener);
-          socket.on('error', listener);
-        },
-        close: () => {
-          socket.close();
-        },
-      };
+      try {
+        return await connect(socketPath, url, timeoutMs);
+      } catch (error) {
+        throw failure('GET', url, error);
+      }
     },
   };
 }

@@ -1,15 +1,18 @@
 // The doors to the containers' simulated Pebbles: in the test's process, the model answers the
 // charm's client directly (the same request bytes, no socket); through `dispatch`, each
 // container reachable gets a real HTTP server on a unix socket, where the charm's unchanged
-// code finds it (`CHARMS_CONTEXTUAL_STATUS_CONTAINERS`), exec's websockets included.
+// code finds it (`CHARMS_CONTEXTUAL_STATUS_CONTAINERS`), exec's websockets included (the
+// client's own framing, `lib/pebble/websocket.ts`, serving the other end).
 
 import { mkdirSync, rmSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 
 import type { PebbleReply, PebbleRequest, PebbleSocket, PebbleTransport } from '../../pebble/transport.js';
 import type { ContainerRecord } from '../state/containers.js';
 import { SimulatedPebble } from '../pebble/server.js';
+import { acceptKey, websocketOver } from '../../pebble/websocket.js';
 
 /** Linux's cap on a unix socket's path (sun_path, with its NUL). */
 const SOCKET_PATH_MAX = 107;
@@ -82,6 +85,8 @@ export class Workloads {
   readonly #containers: () => Record<string, ContainerRecord>;
   readonly #pebbles = new Map<string, SimulatedPebble>();
   readonly #servers = new Map<string, Server>();
+  /** Exec's upgraded sockets, which the HTTP server no longer closes. */
+  readonly #upgraded = new Set<Duplex>();
 
   constructor(containers: () => Record<string, ContainerRecord>) {
     this.#containers = containers;
@@ -156,8 +161,6 @@ export class Workloads {
 
   async #listen(name: string, socketPath: string): Promise<Server> {
     const pebble = this.#pebble(name);
-    const { WebSocketServer } = await import('ws');
-    const sockets = new WebSocketServer({ noServer: true });
     const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -195,24 +198,19 @@ export class Workloads {
       });
     });
     server.on('upgrade', (request, socket, head) => {
-      sockets.handleUpgrade(request, socket, head, (ws) => {
-        const end: PebbleSocket = {
-          send: (data) => {
-            ws.send(data, { binary: typeof data !== 'string' });
-          },
-          onMessage: (listener) => {
-            ws.on('message', (data, binary) => {
-              const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-              listener(binary ? new Uint8Array(bytes) : bytes.toString('utf8'));
-            });
-          },
-          onClose: (listener) => void ws.on('close', listener),
-          close: () => {
-            ws.close();
-          },
-        };
-        if (!pebble.connect(request.url ?? '', end)) ws.close(1008, 'no such task');
-      });
+      this.#upgraded.add(socket);
+      socket.on('close', () => this.#upgraded.delete(socket));
+      // A task's websocket (RFC 6455's handshake), for exec.
+      const key = request.headers['sec-websocket-key'];
+      const end = typeof key === 'string' ? websocketOver(socket, false, head) : undefined;
+      if (typeof key !== 'string' || end === undefined) {
+        socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+        return;
+      }
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`,
+      );
+      if (!pebble.connect(request.url ?? '', end)) end.close();
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -226,6 +224,7 @@ export class Workloads {
   /** Stops serving every socket and ends every exec session. */
   async close(): Promise<void> {
     for (const pebble of this.#pebbles.values()) pebble.close();
+    for (const socket of this.#upgraded) socket.destroy();
     const servers = [...this.#servers.values()];
     this.#servers.clear();
     await Promise.all(
