@@ -39,21 +39,31 @@ export interface PushOptions {
   makeDirs?: boolean;
   /** Permission bits, such as `0o600` (default Pebble's: `0o644`). */
   permissions?: number;
+  /** Its owner. */
   user?: string;
+  /** Its owner's id. */
   userId?: number;
+  /** Its group. */
   group?: string;
+  /** Its group's id. */
   groupId?: number;
 }
 
 /** Options of {@link Container.exec}. */
 export interface ExecOptions {
+  /** Its environment variables. */
   environment?: Record<string, string>;
+  /** Where it runs. */
   workingDir?: string;
   /** Pebble ends the command after this long (and the call fails). */
   timeoutMs?: number;
+  /** The user it runs as. */
   user?: string;
+  /** The user's id it runs as. */
   userId?: number;
+  /** The group it runs as. */
   group?: string;
+  /** The group's id it runs as. */
   groupId?: number;
   /** What the command reads on its standard input. */
   stdin?: string | Uint8Array;
@@ -61,7 +71,9 @@ export interface ExecOptions {
 
 /** Which notices {@link Container.notices} returns. */
 export interface NoticesFilter {
+  /** Only notices of these types, such as `['custom']`. */
   types?: string[];
+  /** Only notices with these keys. */
   keys?: string[];
   /** Only those that occurred after this time. */
   after?: Date;

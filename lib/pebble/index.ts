@@ -10,6 +10,7 @@ export {
 } from './container.js';
 export {
   type Change,
+  type ChangeTask,
   ChangeError,
   ConnectionError,
   ExecError,
@@ -21,11 +22,14 @@ export { type WorkloadHealth, type WorkloadOptions, checkWorkload } from './work
 export type {
   CheckInfo,
   CheckSpec,
+  ExecCheck,
   ExecResult,
   FileInfo,
+  HttpCheck,
   Layer,
   Notice,
   Plan,
   ServiceInfo,
   ServiceSpec,
+  TcpCheck,
 } from './types.js';

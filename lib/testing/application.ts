@@ -53,6 +53,7 @@ export interface SettledRun extends HookRun {
  * Every run it made is in {@link runs}.
  */
 export class SettleError extends Error {
+  /** The class's name, for messages and logs. */
   override readonly name = 'SettleError';
   /** Every run settle() made, in order, the failed ones included. */
   readonly runs: readonly SettledRun[];

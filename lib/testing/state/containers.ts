@@ -18,8 +18,11 @@ export interface SimulatedFile {
   permissions?: number;
   /** The owner (default `root`, 0). */
   user?: string;
+  /** The owner's id (default 0). */
   userId?: number;
+  /** The group (default `root`, 0). */
   group?: string;
+  /** The group's id (default 0). */
   groupId?: number;
 }
 
@@ -29,7 +32,9 @@ export interface SimulatedExec {
   command: string[];
   /** Its exit code (default 0). */
   exitCode?: number;
+  /** What it prints on its standard output. */
   stdout?: string;
+  /** What it prints on its standard error. */
   stderr?: string;
 }
 
@@ -37,7 +42,9 @@ export interface SimulatedExec {
 export interface SimulatedCheck {
   /** Default `'up'`: a check that has not failed yet is up. */
   status?: 'up' | 'down' | 'inactive';
+  /** Failures in a row (at the threshold, Pebble says `down`). */
   failures?: number;
+  /** Successes since it started or came back up. */
   successes?: number;
 }
 
@@ -45,6 +52,7 @@ export interface SimulatedCheck {
 export interface SimulatedNotice {
   /** Its key, in Pebble's `example.com/path` form. */
   key: string;
+  /** The data of its last occurrence. */
   data?: Record<string, string>;
 }
 
