@@ -6,7 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
-      'docs/',
+      'site/',
       'coverage/',
       // The example charms are projects of their own (their own tsconfig and node_modules),
       // checked by their own `npm test` and by the root `tsc`.
@@ -52,10 +52,5 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
-  },
-  {
-    // The simulator's tool script is CommonJS on purpose (it starts no ES module loader).
-    files: ['**/*.cjs'],
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -44,6 +44,15 @@ export function describeValue(value: unknown): string {
 }
 
 /**
+ * The stack of a thrown Error, for `juju debug-log`; else its message.
+ *
+ * @internal
+ */
+export function stackOf(thrown: unknown): string {
+  return thrown instanceof Error && typeof thrown.stack === 'string' ? thrown.stack : messageOf(thrown);
+}
+
+/**
  * The message of a thrown value, whatever was thrown (`throw 'text'` happens).
  *
  * @internal

@@ -9,7 +9,7 @@ const fs = (): typeof import('node:fs') => process.getBuiltinModule('node:fs');
 import type { StatusBus } from './bus.js';
 import { CONTEXT_OPTIONS, type ContextOptions, type StatusContext } from './context.js';
 import { bus as defaultBus } from './default.js';
-import { describeValue, messageOf } from './describe.js';
+import { describeValue, messageOf, stackOf } from './describe.js';
 import { failHook, hookEnv } from './hook.js';
 import { ENV, TIMEOUT_MS, checkOptions, isPlainObject, oneOf, rule } from './options.js';
 import { type HookToolOptions, runTool } from './juju/hook-tool.js';
@@ -22,14 +22,11 @@ import { type SettableStatus, StatusBase, type StatusName, isStatus } from './st
 /** How `update-status` is handled; see {@link ReconcileOptions.updateStatus}. */
 const UPDATE_STATUS = ['skip-when-reconciled', 'always'] as const;
 
-/** Options of {@link reconcile}. */
-export interface ReconcileOptions {
-  /** The hook's exit status, as for `context()`. Default `ActiveStatus('Ready')`. */
-  exitStatus?: ContextOptions['exitStatus'];
-  /** Published when `fn` fails with anything but a `ReconcilerError`, as for `context()`. */
-  errorStatus?: StatusBase;
-  /** Summarize every open condition in the published message, as for `context()`. */
-  summary?: boolean;
+/**
+ * Options of {@link reconcile}: the hook's context's own (`exitStatus`, `errorStatus` when `fn`
+ * fails with anything but a `ReconcilerError`, `summary`), and the reconciler's.
+ */
+export interface ReconcileOptions extends ContextOptions {
   /**
    * On the leader, also publish a status as the application's (`status-set --application`):
    * `true`, its own final status; `'aggregate'`, the most severe among all the application's
@@ -457,8 +454,4 @@ async function fail(message: string, { sink, tools }: Run): Promise<void> {
 
 function isSettable(status: StatusBase): status is SettableStatus {
   return isStatus(status) && status.name !== 'unknown' && status.name !== 'error';
-}
-
-function stackOf(error: unknown): string {
-  return error instanceof Error && typeof error.stack === 'string' ? error.stack : messageOf(error);
 }

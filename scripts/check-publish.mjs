@@ -1,6 +1,6 @@
 // `npm run publish:check`: what `npm publish` would publish, known before a release. Runs
 // `npm publish --dry-run` (nothing is sent; no login needed) and holds its file list to the
-// package's shape: the three bundled entries and their types, the docs, the licence, nothing
+// package's shape: the four bundled entries and their types, the docs, the licence, nothing
 // from the sources, specs or tooling. Prints the list and the packed size.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,6 +27,8 @@ const required = [
   'dist/hook-tools/index.d.ts',
   'dist/testing/index.js',
   'dist/testing/index.d.ts',
+  'dist/pebble/index.js',
+  'dist/pebble/index.d.ts',
 ];
 for (const file of required) if (!files.includes(file)) problems.push(`missing ${file}`);
 for (const file of files) {

@@ -1,35 +1,58 @@
-// Every ```ts block in README.md must compile, against the library's own types, in a strict
-// project: a README whose examples do not compile teaches the wrong API.
+// The README and the guides teach the API: every ```ts block in README.md and docs/*.md must
+// compile against the library's own types, in a strict charm project (blocks that open with
+// `// src/<file>` are its sources; the README's first charm is `src/charm.ts` for every block
+// that imports it). And the README's first charm ships as shown: its files, taken from the
+// README, are bundled by its build.mjs and run through its dispatch against the simulator.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+
+import { HookToolsSimulator } from '../lib/testing/index.js';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '..');
 const folder = join(root, '.readme-check');
 
-describe('README.md', function () {
+/** The fenced blocks of `language` in a Markdown text. */
+function blocks(text: string, language: string): string[] {
+  return [...text.matchAll(new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map(
+    (m) => m[1] ?? '',
+  );
+}
+
+/** A block's file, where its first line names one (`// src/charm.ts`, `# dispatch`). */
+function fileOf(block: string): string | undefined {
+  return /^(?:\/\/|#) ([\w./-]+)$/m.exec(block.split('\n').find((l) => !l.startsWith('#!')) ?? '')?.[1];
+}
+
+describe('the README and the guides', function () {
   this.timeout(120_000);
   after(() => rm(folder, { recursive: true, force: true }));
 
-  it('has ts examples, and every one of them type-checks', async () => {
+  it('have ts examples, and every one of them type-checks', async () => {
     const readme = await readFile(join(root, 'README.md'), 'utf8');
-    const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
-    expect(blocks.length).to.be.greaterThan(5);
+    const guides = (await readdir(join(root, 'docs'))).filter((f) => f.endsWith('.md')).sort();
+    const texts = [
+      readme,
+      ...(await Promise.all(guides.map((g) => readFile(join(root, 'docs', g), 'utf8')))),
+    ];
+    expect(guides.length).to.be.greaterThan(5);
     await rm(folder, { recursive: true, force: true });
-    // Each block as a spec of a charm project: `../src/charm.js` is the charm, as a test
-    // imports it (the charm's `{ reconcile, options }`).
     await mkdir(join(folder, 'spec'), { recursive: true });
     await mkdir(join(folder, 'src'));
-    await writeFile(
-      join(folder, 'src', 'charm.ts'),
-      "import type { Charm } from 'charms-contextual-status/testing';\nexport declare const charm: Charm;\n",
-    );
-    await Promise.all(
-      blocks.map((code, i) => writeFile(join(folder, 'spec', `block-${String(i + 1)}.ts`), code)),
-    );
+    let n = 0;
+    for (const text of texts) {
+      for (const code of blocks(text, 'ts')) {
+        const file = fileOf(code);
+        n += 1;
+        const path = file?.startsWith('src/') === true ? file : `spec/block-${String(n)}.ts`;
+        await writeFile(join(folder, path), code);
+      }
+    }
+    expect(n).to.be.greaterThan(10);
     await writeFile(
       join(folder, 'tsconfig.json'),
       JSON.stringify({
@@ -44,5 +67,56 @@ describe('README.md', function () {
       folder,
     ]).catch((error: unknown) => error as { stdout: string });
     expect(result.stdout).to.equal('');
+  });
+
+  it("ship the README's first charm as shown: built by its build.mjs, run through its dispatch", async () => {
+    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const project = await mkdtemp(join(tmpdir(), 'readme-charm-'));
+    try {
+      const files = new Map<string, string>();
+      for (const language of ['ts', 'js', 'sh', 'yaml']) {
+        for (const code of blocks(readme, language)) {
+          const file = fileOf(code);
+          if (file !== undefined && !file.startsWith('spec/')) files.set(file, code);
+        }
+      }
+      expect([...files.keys()].sort()).to.deep.equal([
+        'build.mjs',
+        'charmcraft.yaml',
+        'dispatch',
+        'src/charm.ts',
+        'src/main.ts',
+      ]);
+      for (const [file, code] of files) {
+        await mkdir(dirname(join(project, file)), { recursive: true });
+        await writeFile(join(project, file), code);
+      }
+      await chmod(join(project, 'dispatch'), 0o755);
+      // The charm's node_modules: the package as published (this repository, built) and esbuild.
+      await run(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
+      await mkdir(join(project, 'node_modules'));
+      await symlink(root, join(project, 'node_modules', 'charms-contextual-status'));
+      await symlink(join(root, 'node_modules', 'esbuild'), join(project, 'node_modules', 'esbuild'));
+      await run(process.execPath, ['build.mjs'], { cwd: project });
+      // Packed as shipped: no node_modules beside the bundle.
+      await rm(join(project, 'node_modules'), { recursive: true });
+      const simulator = await HookToolsSimulator.create({ charmDir: project });
+      try {
+        const first = await simulator.runHook(project, 'install');
+        expect(first.exitCode, first.stderr).to.equal(0);
+        expect(first.statuses.map(String)).to.deep.equal([
+          'maintenance: Configuring',
+          'blocked: Set "port": juju config hello port=8080',
+        ]);
+        await simulator.setConfig({ port: 8080 });
+        const ready = await simulator.runHook(project, 'config-changed');
+        expect(String(ready.statuses.at(-1))).to.equal('active: Serving on :8080');
+        expect(ready.after.ports).to.deep.equal([{ protocol: 'tcp', port: 8080 }]);
+      } finally {
+        await simulator.cleanup();
+      }
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
   });
 });

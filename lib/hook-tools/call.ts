@@ -4,6 +4,7 @@
 
 import { type HookToolOptions, runHookTool } from '../index.js';
 import { describeValue } from '../describe.js';
+import { RELATION_ID } from '../juju/names.js';
 
 /**
  * Runs `tool` and parses its `--format=json` answer; `null` is `undefined`.
@@ -41,7 +42,7 @@ export async function run(
  */
 export function relationId(id: unknown, where: string): string {
   if (typeof id === 'number' && Number.isInteger(id) && id >= 0) return String(id);
-  if (typeof id === 'string' && /^[a-z][a-z0-9-]*:\d+$/.test(id)) return id;
+  if (typeof id === 'string' && RELATION_ID.test(id)) return id;
   throw new TypeError(`${where} takes a relation id such as "database:7" or 7, got ${describeValue(id)}`);
 }
 

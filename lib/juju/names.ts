@@ -35,6 +35,9 @@ export const SECRET_KEY = /^[a-z](?:-?[a-z0-9]){2,}$/;
 export const SECRET_XID = /^[0-9a-v]{20}$/;
 
 /** A model UUID, as a secret URI may carry it (core/secrets `ParseURI`). */
+/** A relation id as Juju prints it, `<endpoint>:<number>`: the endpoint and the number. */
+export const RELATION_ID = /^([a-z][a-z0-9-]*):(\d+)$/;
+
 export const MODEL_UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 
 /** The rotation policies Juju knows (core/secrets/rotate.go `IsValid`). */

@@ -5,7 +5,7 @@
 
 import { describeValue, messageOf } from '../describe.js';
 import { BOOLEAN, ENV, type Rule, TIMEOUT_MS, checkOptions, isPlainObject, rule } from '../options.js';
-import { APPLICATION, MODEL_UUID as UUID, UNIT } from '../juju/names.js';
+import { APPLICATION, MODEL_UUID as UUID, RELATION_ID, UNIT } from '../juju/names.js';
 import { type ReconcileOptions, type StatusBase, isStatus } from '../index.js';
 import { DECLARED_OPTIONS, type Declared } from './state/index.js';
 import type { Relation } from './world.js';
@@ -234,8 +234,8 @@ export const RUN_OPTIONS = {
 /** @internal */
 export function relationNumber(id: unknown): number | undefined {
   if (typeof id === 'number') return Number.isInteger(id) && id >= 0 ? id : undefined;
-  const match = typeof id === 'string' ? /^[a-z][a-z0-9-]*:(\d+)$/.exec(id) : null;
-  return match === null ? undefined : Number(match[1]);
+  const match = typeof id === 'string' ? RELATION_ID.exec(id) : null;
+  return match === null ? undefined : Number(match[2]);
 }
 
 /** The charm a run takes: a folder, or `{ reconcile, options }`; a TypeError for anything else. */

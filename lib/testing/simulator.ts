@@ -8,6 +8,7 @@ import { access, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import { describeValue } from '../describe.js';
+import { RELATION_ID } from '../juju/names.js';
 import { checkOptions, isPlainObject } from '../options.js';
 // From the package's main entry, not its modules: the published testing entry is a bundle of
 // its own, and statuses must be the main entry's classes (`instanceof BlockedStatus` in a test).
@@ -451,7 +452,7 @@ export class HookToolsSimulator {
     remoteUnits: Record<string, Record<string, string>> = {},
     more: Omit<SimulatedRelation, 'endpoint' | 'id' | 'remoteUnits'> = {},
   ): Promise<void> {
-    const match = typeof id === 'string' ? /^([a-z][a-z0-9-]*):(\d+)$/.exec(id) : null;
+    const match = typeof id === 'string' ? RELATION_ID.exec(id) : null;
     if (match === null) {
       throw new TypeError(`setRelation() takes a relation id such as "database:1", got ${describeValue(id)}`);
     }

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
-import { messageOf, unpublishedReport } from '../../describe.js';
+import { messageOf, stackOf, unpublishedReport } from '../../describe.js';
 import { type HookContext, type InProcessHook, type ToolReply, currentHook } from '../../hook.js';
 import { reconcile } from '../../index.js';
 import { runInHook } from '../../scope.js';
@@ -249,8 +249,4 @@ function runExecutable(
       done({ exitCode: code, signal, stdout, stderr });
     });
   });
-}
-
-function stackOf(error: unknown): string {
-  return error instanceof Error && typeof error.stack === 'string' ? error.stack : messageOf(error);
 }
