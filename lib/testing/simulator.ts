@@ -5,28 +5,18 @@
 
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 import { describeValue } from '../describe.js';
-import { RELATION_ID } from '../juju/names.js';
 import { checkOptions, isPlainObject } from '../options.js';
 // From the package's main entry, not its modules: the published testing entry is a bundle of
 // its own, and statuses must be the main entry's classes (`instanceof BlockedStatus` in a test).
 import { StatusBase, type StatusName } from '../index.js';
 import { type AddedTool, JujuModel, type RecordedCall } from './model.js';
-import {
-  type Metadata,
-  actionParamsOf,
-  checkEndpoint,
-  checkPeer,
-  configOf,
-  missingPeers,
-  readMetadata,
-} from './metadata.js';
-import { type SimulatedContainer, type SimulatedCredential, declaredWorld } from './state/index.js';
+import { type Metadata, actionParamsOf, checkEndpoint, configOf, readMetadata } from './metadata.js';
+import { type SimulatedContainer, type SimulatedCredential } from './state/index.js';
 import { checkContainer, containerOf } from './state/containers.js';
 import {
-  MODEL_UUID,
   relationEndpoint,
   relationEnvironment,
   storageEnvironment,
@@ -41,7 +31,6 @@ import {
   FAILURE_OPTIONS,
   type InjectedFailure,
   NAME,
-  RELATION_OPTIONS,
   RUN_OPTIONS,
   type RunActionOptions,
   type RunHookOptions,
@@ -50,7 +39,6 @@ import {
   type SimulatorOptions,
   checkCharm,
   cloned,
-  normalize,
   relationNumber,
 } from './options.js';
 import {
@@ -66,7 +54,8 @@ import {
 import { SIMULATED_TOOLS, type SimulatedTool } from './tools/index.js';
 import { ToolFolder } from './transports/folder.js';
 import { CLEANED_UP, Runner } from './runner.js';
-import { type HookState, type World, applicationName } from './world.js';
+import type { HookState, World } from './world.js';
+import { dropRelation, learnMetadata, replaceRelation, worldOf } from './declare.js';
 
 export { SIMULATED_TOOLS, type SimulatedTool };
 
@@ -201,46 +190,8 @@ export class HookToolsSimulator {
         `create() charmDir ${checked.charmDir} holds neither charmcraft.yaml nor metadata.yaml`,
       );
     }
-    const {
-      leader = false,
-      // The charm's name names its application, as a deployed charm's does by default.
-      unitName = `${metadata?.name ?? 'app'}/0`,
-      config = {},
-      relations = [],
-      state = {},
-      actionParams = {},
-    } = checked;
     const root = ToolFolder.path();
-    const world: World = {
-      leader,
-      unitName,
-      unit: checked.unitStatus === undefined ? null : record(checked.unitStatus),
-      application: checked.applicationStatus === undefined ? null : record(checked.applicationStatus),
-      config:
-        metadata === undefined ? cloned(config, 'config') : configOf(metadata, cloned(config, 'config')),
-      // The peer relations Juju makes at deploy, where the test declares none.
-      relations: normalize([
-        ...relations,
-        ...(metadata === undefined
-          ? []
-          : missingPeers(metadata, relations, unitName.split('/')[0] ?? unitName)),
-      ]).map((r, i) => {
-        if (metadata !== undefined) {
-          checkEndpoint(metadata, r.endpoint, 'create() relations');
-          checkPeer(metadata, r, relations[i] ?? {}, unitName, 'create() relations');
-        }
-        return r;
-      }),
-      charmState: { ...state },
-      actionParams: cloned(actionParams, 'actionParams'),
-      ...declaredWorld(checked, metadata, join(root, 'storage')),
-      modelUuid: MODEL_UUID,
-      storageRoot: join(root, 'storage'),
-      since: new Date()
-        .toISOString()
-        .replace('T', ' ')
-        .replace(/\.\d{3}Z$/, 'Z'),
-    };
+    const world = worldOf(checked, metadata, root);
     return new HookToolsSimulator(root, world, metadata, checked.credential);
   }
 
@@ -452,35 +403,7 @@ export class HookToolsSimulator {
     remoteUnits: Record<string, Record<string, string>> = {},
     more: Omit<SimulatedRelation, 'endpoint' | 'id' | 'remoteUnits'> = {},
   ): Promise<void> {
-    const match = typeof id === 'string' ? RELATION_ID.exec(id) : null;
-    if (match === null) {
-      throw new TypeError(`setRelation() takes a relation id such as "database:1", got ${describeValue(id)}`);
-    }
-    if (!isPlainObject(more)) {
-      throw new TypeError(
-        `setRelation() takes, third, { remoteApp?, remoteAppData?, localUnitData?, localAppData? }, got ${describeValue(more)}`,
-      );
-    }
-    const declared = checkOptions(
-      { endpoint: match[1], id: Number(match[2]), remoteUnits, ...more },
-      'setRelation() relation',
-      RELATION_OPTIONS,
-    );
-    if (this.#metadata !== undefined) checkEndpoint(this.#metadata, match[1] ?? '', 'setRelation()');
-    const [relation] = normalize([{ ...declared, endpoint: match[1] ?? '' }]);
-    if (relation === undefined) return Promise.resolve();
-    const world = this.#model.world;
-    if (this.#metadata !== undefined)
-      checkPeer(this.#metadata, relation, more, world.unitName, 'setRelation()');
-    const kept = world.relations.find((r) => r.id === relation.id);
-    world.relations = [
-      ...world.relations.filter((r) => r.id !== relation.id),
-      {
-        ...relation,
-        localUnitData: more.localUnitData === undefined && kept ? kept.localUnitData : relation.localUnitData,
-        localAppData: more.localAppData === undefined && kept ? kept.localAppData : relation.localAppData,
-      },
-    ];
+    replaceRelation(this.#model.world, this.#metadata, id, remoteUnits, more);
     return Promise.resolve();
   }
 
@@ -490,18 +413,7 @@ export class HookToolsSimulator {
    * @throws TypeError (as a rejection) for an id in neither form, or of no relation here.
    */
   async removeRelation(id: string | number): Promise<void> {
-    const number = relationNumber(id);
-    const world = this.#model.world;
-    const found = world.relations.find(
-      (r) => r.id === number && (typeof id === 'number' || id === `${r.endpoint}:${String(r.id)}`),
-    );
-    if (found === undefined) {
-      const ids = world.relations.map((r) => `${r.endpoint}:${String(r.id)}`);
-      throw new TypeError(
-        `removeRelation() takes the id of a relation here, such as "database:1" or 1, got ${describeValue(id)}: the relations are ${ids.length === 0 ? 'none' : ids.join(', ')}`,
-      );
-    }
-    world.relations = world.relations.filter((r) => r !== found);
+    dropRelation(this.#model.world, id);
     return Promise.resolve();
   }
 
@@ -574,17 +486,7 @@ export class HookToolsSimulator {
     if (this.#metadata !== undefined || typeof charm !== 'string') return;
     const metadata = await readMetadata(resolve(charm));
     if (metadata === undefined) return;
-    const world = this.#model.world;
-    world.config = configOf(metadata, world.config);
-    for (const r of world.relations) {
-      checkEndpoint(metadata, r.endpoint, 'the relations');
-      checkPeer(metadata, r, {}, world.unitName, 'the relations');
-    }
-    // The peer relations Juju made at deploy, which the world declared none of.
-    world.relations.push(...normalize(missingPeers(metadata, world.relations, applicationName(world))));
-    for (const name of Object.keys(world.containers)) checkContainer(name, metadata, 'the containers');
-    world.bindings = [...Object.keys(metadata.endpoints), ...metadata.extraBindings];
-    world.storageTypes = { ...metadata.storage };
+    learnMetadata(this.#model.world, metadata);
     this.#metadata = metadata;
   }
 
@@ -605,8 +507,4 @@ async function isExecutable(path: string): Promise<boolean> {
 function nextContext(what: string): string {
   runs += 1;
   return `${what}-${String(process.pid)}-${String(runs)}`;
-}
-
-function record(status: StatusBase): { status: string; message: string } {
-  return { status: status.name, message: status.message };
 }

@@ -8,21 +8,11 @@ import { parse } from 'yaml';
 import type { PebbleReply, PebbleRequest, PebbleSocket } from '../../pebble/transport.js';
 import { type ContainerRecord, type NoticeRecord, now } from '../state/containers.js';
 import { ExecSessions } from './exec.js';
-import { listFiles, makeDirs, readFile, removePath, writeFile } from './filesystem.js';
+import { type Json, error, isRecord, reply, str, sync } from './answers.js';
+import { readFiles, writeFiles } from './files.js';
 import { PebbleRefusal, addLayer, checksOf, planOf, servicesOf } from './plan.js';
 
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  200: 'OK',
-  202: 'Accepted',
-  400: 'Bad Request',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  500: 'Internal Server Error',
-};
-
 const NOTICE_KEY = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+(?:\/[a-z0-9]+(?:-[a-z0-9]+)*)+$/;
-
-type Json = Record<string, unknown>;
 
 /** One change, as Pebble's changes API shows it. @internal */
 export interface ChangeRecord extends Json {
@@ -33,31 +23,6 @@ export interface ChangeRecord extends Json {
   ready: boolean;
   err?: string;
   tasks: Json[];
-}
-
-function reply(status: number, body: unknown, headers: Record<string, string> = {}): PebbleReply {
-  return {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: new TextEncoder().encode(JSON.stringify(body)),
-  };
-}
-
-function sync(result: unknown): PebbleReply {
-  return reply(200, { type: 'sync', 'status-code': 200, status: 'OK', result });
-}
-
-function error(status: number, message: string, kind?: string): PebbleReply {
-  return reply(status, {
-    type: 'error',
-    'status-code': status,
-    status: STATUS_TEXT[status] ?? '',
-    result: { message, ...(kind === undefined ? {} : { kind }) },
-  });
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -104,8 +69,8 @@ export class SimulatedPebble {
       if (route === 'GET /v1/services') return this.#services(query);
       if (route === 'POST /v1/services') return this.#serviceChange(body());
       if (route === 'GET /v1/checks') return this.#checks(query);
-      if (route === 'GET /v1/files') return this.#readFiles(query);
-      if (route === 'POST /v1/files') return await this.#writeFiles(request);
+      if (route === 'GET /v1/files') return readFiles(this.#container(), query);
+      if (route === 'POST /v1/files') return await writeFiles(this.#container(), request);
       if (route === 'POST /v1/exec') return this.#exec(body());
       if (route === 'GET /v1/notices') return this.#notices(query);
       if (route === 'POST /v1/notices') return this.#notify(body());
@@ -279,104 +244,6 @@ export class SimulatedPebble {
     );
   }
 
-  #readFiles(query: URLSearchParams): PebbleReply {
-    const action = query.get('action');
-    const path = query.get('path') ?? '';
-    if (action === 'list') {
-      if (path === '') throw new PebbleRefusal(400, 'must specify path');
-      if (!path.startsWith('/'))
-        throw new PebbleRefusal(400, `path must be absolute, got ${JSON.stringify(path)}`);
-      const itself = query.get('itself') ?? 'false';
-      if (itself !== 'true' && itself !== 'false')
-        throw new PebbleRefusal(400, 'itself parameter must be "true" or "false"');
-      const listed = listFiles(this.#container(), path, query.get('pattern') ?? '', itself === 'true');
-      if (!Array.isArray(listed))
-        throw new PebbleRefusal(listed.kind === 'not-found' ? 404 : 400, listed.message, listed.kind);
-      return sync(listed);
-    }
-    if (action !== 'read') throw new PebbleRefusal(400, `invalid action ${JSON.stringify(action ?? '')}`);
-    if (path === '') throw new PebbleRefusal(400, 'must specify one or more paths');
-    const read = path.startsWith('/')
-      ? readFile(this.#container(), path)
-      : {
-          message: `paths must be absolute, got ${JSON.stringify(path)}`,
-          kind: 'generic-file-error' as const,
-        };
-    // A multipart answer: the file's part, then the response's (as Pebble writes them).
-    const boundary = 'simulatedpebble0123456789abcdef0';
-    const parts: Uint8Array[] = [];
-    const text = (s: string): void => void parts.push(new TextEncoder().encode(s));
-    if (read instanceof Uint8Array) {
-      text(
-        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${path.replace(/"/g, '%22')}"\r\n\r\n`,
-      );
-      parts.push(read);
-      text('\r\n');
-    }
-    const result = [{ path, ...(read instanceof Uint8Array ? {} : { error: read }) }];
-    text(`--${boundary}\r\nContent-Disposition: form-data; name="response"\r\n\r\n`);
-    text(JSON.stringify({ type: 'sync', 'status-code': 200, status: 'OK', result }));
-    text(`\r\n--${boundary}--\r\n`);
-    return {
-      status: 200,
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-      body: Buffer.concat(parts),
-    };
-  }
-
-  async #writeFiles(request: PebbleRequest): Promise<PebbleReply> {
-    const type = request.headers['content-type'] ?? request.headers['Content-Type'] ?? '';
-    const container = this.#container();
-    if (type.startsWith('multipart/form-data')) {
-      const body = new Response(request.body as Uint8Array<ArrayBuffer>, {
-        headers: { 'content-type': type },
-      });
-      // The platform's multipart reader (deprecated for servers, which stream): a test's request
-      // is one small body, read whole.
-      // eslint-disable-next-line @typescript-eslint/no-deprecated
-      const form = await body.formData().catch(() => {
-        throw new PebbleRefusal(400, 'cannot read request metadata');
-      });
-      const meta = form.get('request');
-      if (typeof meta !== 'string') throw new PebbleRefusal(400, 'metadata field name must be "request"');
-      const payload: unknown = JSON.parse(meta);
-      if (!isRecord(payload) || payload.action !== 'write')
-        throw new PebbleRefusal(400, 'multipart action must be "write"');
-      const files = Array.isArray(payload.files) ? payload.files.filter(isRecord) : [];
-      if (files.length === 0) throw new PebbleRefusal(400, 'must specify one or more files');
-      const contents = new Map<string, Uint8Array>();
-      for (const part of form.getAll('files')) {
-        if (typeof part !== 'string') contents.set(part.name, new Uint8Array(await part.arrayBuffer()));
-      }
-      return sync(
-        files.map((file) => {
-          const path = str(file.path);
-          const content = contents.get(path);
-          const refused =
-            content === undefined
-              ? { message: `no file content for path ${JSON.stringify(path)}`, kind: 'generic-file-error' }
-              : writeFile(container, path, content, file);
-          return { path, ...(refused === undefined ? {} : { error: refused }) };
-        }),
-      );
-    }
-    const payload = JSON.parse(new TextDecoder().decode(request.body ?? new Uint8Array())) as Json;
-    if (payload.action === 'make-dirs') {
-      const dirs = Array.isArray(payload.dirs) ? payload.dirs.filter(isRecord) : [];
-      return sync(dirs.map((d) => ({ path: d.path, ...wrap(makeDirs(container, str(d.path), d)) })));
-    }
-    if (payload.action === 'remove') {
-      const paths = Array.isArray(payload.paths) ? payload.paths.filter(isRecord) : [];
-      return sync(
-        paths.map((p) => ({
-          path: p.path,
-          ...wrap(removePath(container, str(p.path), p.recursive === true)),
-        })),
-      );
-    }
-    throw new PebbleRefusal(400, `invalid action ${JSON.stringify(payload.action)}`);
-  }
-
   #exec(payload: Json): PebbleReply {
     const command = Array.isArray(payload.command) ? payload.command.map(String) : [];
     if (command.length === 0) throw new PebbleRefusal(400, 'must specify command');
@@ -516,14 +383,6 @@ export class SimulatedPebble {
     for (const resolve of this.#waiting.get(id) ?? []) resolve();
     this.#waiting.delete(id);
   }
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function wrap(refused: { message: string; kind: string } | undefined): Json {
-  return refused === undefined ? {} : { error: refused };
 }
 
 function noticeJson(n: NoticeRecord): Json {
