@@ -1,17 +1,17 @@
 // The test harness, as a charm author lives in it: the example charm's config-changed run in
 // the test's own process and through its packed dispatch, and one simulated tool call across
 // processes, each beside a bare `node -e 0` measured in the same run.
-import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { type Charm, HookToolsSimulator, SimulatedApplication } from 'charms-contextual-status/testing';
 
 import { bundleOptions } from '../examples/webapp/build.mjs';
+import { exampleCharm } from './charms.js';
 import { record } from './figures.js';
 import { cleanEnv, ms } from './juju.js';
 
@@ -36,41 +36,7 @@ async function serving(): Promise<HookToolsSimulator> {
 export async function harness(times: number): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'ccs-bench-harness-'));
   try {
-    // The example's charm module, its library taken from dist/ as the testing entry's is, so
-    // that both share one main entry.
-    const module = join(work, 'charm.mjs');
-    await build({
-      ...bundleOptions(),
-      entryPoints: [join(example, 'src', 'charm.ts')],
-      outfile: module,
-      format: 'esm',
-      banner: {},
-      plugins: [
-        {
-          name: 'library-external',
-          setup(context) {
-            context.onResolve({ filter: /^charms-contextual-status(\/.*)?$/ }, ({ path }) => ({
-              path: pathToFileURL(
-                join(root, 'dist', path.slice('charms-contextual-status'.length), 'index.js'),
-              ).href,
-              external: true,
-            }));
-          },
-        },
-      ],
-    });
-    const { charm } = (await import(pathToFileURL(module).href)) as { charm: Charm };
-    // The packed charm: dispatch, the bundle, this Node as bin/node.
-    const packed = join(work, 'packed');
-    await mkdir(join(packed, 'dist'), { recursive: true });
-    await mkdir(join(packed, 'bin'));
-    await symlink(process.execPath, join(packed, 'bin', 'node'));
-    await copyFile(join(example, 'dispatch'), join(packed, 'dispatch'));
-    await chmod(join(packed, 'dispatch'), 0o755);
-    const bundled = bundleOptions(join(root, 'dist'));
-    const entry = join(packed, 'dist', basename(bundled.outfile));
-    await build({ ...bundled, outfile: entry });
-    await chmod(entry, 0o755);
+    const { charm, packed } = await exampleCharm(example, bundleOptions, work);
 
     const simulator = await serving();
     try {

@@ -3,17 +3,17 @@
 // dispatch, whose Pebble client reaches the simulator's Pebble on a unix socket (exec over the
 // client's own websockets); and a whole test. Each beside a bare `node -e 0` measured in the
 // same run.
-import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { type Charm, HookToolsSimulator, type SimulatorOptions } from 'charms-contextual-status/testing';
+import { HookToolsSimulator, type SimulatorOptions } from 'charms-contextual-status/testing';
 
 import { bundleOptions } from '../examples/nginx-k8s/build.mjs';
+import { exampleCharm } from './charms.js';
 import { record } from './figures.js';
 import { cleanEnv, ms } from './juju.js';
 
@@ -32,40 +32,7 @@ const WORLD: SimulatorOptions = {
 export async function pebble(times: number): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'ccs-bench-pebble-'));
   try {
-    // The charm module, its library taken from dist/ (one main entry with the testing one).
-    const module = join(work, 'charm.mjs');
-    await build({
-      ...bundleOptions(),
-      entryPoints: [join(example, 'src', 'charm.ts')],
-      outfile: module,
-      format: 'esm',
-      banner: {},
-      plugins: [
-        {
-          name: 'library-external',
-          setup(context) {
-            context.onResolve({ filter: /^charms-contextual-status(\/.*)?$/ }, ({ path }) => ({
-              path: pathToFileURL(
-                join(root, 'dist', path.slice('charms-contextual-status'.length), 'index.js'),
-              ).href,
-              external: true,
-            }));
-          },
-        },
-      ],
-    });
-    const { charm } = (await import(pathToFileURL(module).href)) as { charm: Charm };
-    const packed = join(work, 'packed');
-    await mkdir(join(packed, 'dist'), { recursive: true });
-    await mkdir(join(packed, 'bin'));
-    await symlink(process.execPath, join(packed, 'bin', 'node'));
-    for (const file of ['dispatch', 'charmcraft.yaml'])
-      await copyFile(join(example, file), join(packed, file));
-    await chmod(join(packed, 'dispatch'), 0o755);
-    const bundled = bundleOptions(join(root, 'dist'));
-    const entry = join(packed, 'dist', basename(bundled.outfile));
-    await build({ ...bundled, outfile: entry });
-    await chmod(entry, 0o755);
+    const { charm, packed } = await exampleCharm(example, bundleOptions, work);
 
     const simulator = await HookToolsSimulator.create(WORLD);
     try {

@@ -11,7 +11,17 @@ import { execute } from './exec.js';
 import { listFiles, makeDir, pull, push, remove } from './files.js';
 import { guarded, socketTransport } from './http.js';
 import type { PebbleTransport } from './transport.js';
-import type { CheckInfo, ExecResult, FileInfo, Layer, Notice, Plan, ServiceInfo } from './types.js';
+import type {
+  CheckInfo,
+  ExecOptions,
+  ExecResult,
+  FileInfo,
+  Layer,
+  Notice,
+  Plan,
+  PushOptions,
+  ServiceInfo,
+} from './types.js';
 
 /** Where Juju mounts each workload container's Pebble socket in the charm container. */
 const JUJU_CONTAINERS = '/charm/containers';
@@ -31,42 +41,6 @@ export interface ContainerOptions {
   socketPath?: string;
   /** How long one call may take, a change waited for included (default 30 000 ms). */
   timeoutMs?: number;
-}
-
-/** Options of {@link Container.push}. */
-export interface PushOptions {
-  /** Make the missing parent directories (default `false`: a missing parent is refused). */
-  makeDirs?: boolean;
-  /** Permission bits, such as `0o600` (default Pebble's: `0o644`). */
-  permissions?: number;
-  /** Its owner. */
-  user?: string;
-  /** Its owner's id. */
-  userId?: number;
-  /** Its group. */
-  group?: string;
-  /** Its group's id. */
-  groupId?: number;
-}
-
-/** Options of {@link Container.exec}. */
-export interface ExecOptions {
-  /** Its environment variables. */
-  environment?: Record<string, string>;
-  /** Where it runs. */
-  workingDir?: string;
-  /** Pebble ends the command after this long (and the call fails). */
-  timeoutMs?: number;
-  /** The user it runs as. */
-  user?: string;
-  /** The user's id it runs as. */
-  userId?: number;
-  /** The group it runs as. */
-  group?: string;
-  /** The group's id it runs as. */
-  groupId?: number;
-  /** What the command reads on its standard input. */
-  stdin?: string | Uint8Array;
 }
 
 /** Which notices {@link Container.notices} returns. */

@@ -8,7 +8,7 @@ import { describeValue } from '../describe.js';
 import { type Api, call, waitChange } from './api.js';
 import { ExecError, PebbleError, TimeoutError } from './errors.js';
 import type { PebbleSocket } from './transport.js';
-import type { ExecResult } from './types.js';
+import type { ExecOptions, ExecResult } from './types.js';
 
 const END = '{"command":"end"}';
 
@@ -28,20 +28,7 @@ function drain(socket: PebbleSocket): Promise<string> {
 }
 
 /** @internal */
-export async function execute(
-  api: Api,
-  command: string[],
-  options: {
-    environment?: Record<string, string>;
-    workingDir?: string;
-    timeoutMs?: number;
-    user?: string;
-    userId?: number;
-    group?: string;
-    groupId?: number;
-    stdin?: string | Uint8Array;
-  },
-): Promise<ExecResult> {
+export async function execute(api: Api, command: string[], options: ExecOptions): Promise<ExecResult> {
   if (!Array.isArray(command) || command.length === 0 || !command.every((w) => typeof w === 'string')) {
     throw new TypeError(
       `exec() takes a command as an array of strings, such as ["ls", "-l"], got ${describeValue(command)}`,

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { describeValue } from '../describe.js';
 import { type Api, call, envelope } from './api.js';
 import { PathError, PebbleError } from './errors.js';
-import type { FileInfo } from './types.js';
+import type { FileInfo, PushOptions } from './types.js';
 
 const FILES = '/v1/files';
 
@@ -91,14 +91,7 @@ export async function push(
   api: Api,
   path: string,
   content: string | Uint8Array,
-  options: {
-    makeDirs?: boolean;
-    permissions?: number;
-    user?: string;
-    userId?: number;
-    group?: string;
-    groupId?: number;
-  },
+  options: PushOptions,
 ): Promise<void> {
   checkPath(path, 'push()');
   if (typeof content !== 'string' && !(content instanceof Uint8Array)) {

@@ -1,13 +1,7 @@
 // `charms-contextual-status/pebble`: a Kubernetes charm's workload containers, through the
 // Pebble daemon in each, and their health as status conditions on the bus.
 
-export {
-  Container,
-  type ContainerOptions,
-  type ExecOptions,
-  type NoticesFilter,
-  type PushOptions,
-} from './container.js';
+export { Container, type ContainerOptions, type NoticesFilter } from './container.js';
 export {
   type Change,
   type ChangeTask,
@@ -23,12 +17,14 @@ export type {
   CheckInfo,
   CheckSpec,
   ExecCheck,
+  ExecOptions,
   ExecResult,
   FileInfo,
   HttpCheck,
   Layer,
   Notice,
   Plan,
+  PushOptions,
   ServiceInfo,
   ServiceSpec,
   TcpCheck,

@@ -218,3 +218,39 @@ export interface ExecResult {
   /** What it wrote on its standard error. */
   stderr: string;
 }
+
+/** Options of `Container.push()`. */
+export interface PushOptions {
+  /** Make the missing parent directories (default `false`: a missing parent is refused). */
+  makeDirs?: boolean;
+  /** Permission bits, such as `0o600` (default Pebble's: `0o644`). */
+  permissions?: number;
+  /** Its owner. */
+  user?: string;
+  /** Its owner's id. */
+  userId?: number;
+  /** Its group. */
+  group?: string;
+  /** Its group's id. */
+  groupId?: number;
+}
+
+/** Options of `Container.exec()`. */
+export interface ExecOptions {
+  /** Its environment variables. */
+  environment?: Record<string, string>;
+  /** Where it runs. */
+  workingDir?: string;
+  /** Pebble ends the command after this long (and the call fails). */
+  timeoutMs?: number;
+  /** The user it runs as. */
+  user?: string;
+  /** The user's id it runs as. */
+  userId?: number;
+  /** The group it runs as. */
+  group?: string;
+  /** The group's id it runs as. */
+  groupId?: number;
+  /** What the command reads on its standard input. */
+  stdin?: string | Uint8Array;
+}
