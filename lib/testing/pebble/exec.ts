@@ -15,7 +15,6 @@ interface Session {
   readonly command: readonly string[];
   readonly answer: SimulatedExec | undefined;
   readonly sockets: Partial<Record<'control' | 'stdio' | 'stderr', PebbleSocket>>;
-  readonly timeoutMs: number | undefined;
   readonly timer: NodeJS.Timeout;
   stdinEnded: boolean;
 }
@@ -48,13 +47,7 @@ export class ExecSessions {
     this.#ended = ended;
   }
 
-  start(
-    task: string,
-    change: string,
-    command: readonly string[],
-    execs: readonly SimulatedExec[],
-    timeoutMs?: number,
-  ): void {
+  start(task: string, change: string, command: readonly string[], execs: readonly SimulatedExec[]): void {
     const timer = setTimeout(() => {
       this.#sessions.delete(task);
       this.#ended(change, null);
@@ -65,7 +58,6 @@ export class ExecSessions {
       command,
       answer: answerOf(command, execs),
       sockets: {},
-      timeoutMs,
       timer,
       stdinEnded: false,
     });
