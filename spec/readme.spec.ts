@@ -69,6 +69,37 @@ describe('the README and the guides', function () {
     expect(result.stdout).to.equal('');
   });
 
+  it('start a charm of your own from an example with the commands the guide gives, the name changed everywhere', async () => {
+    const guide = await readFile(join(root, 'docs', 'writing-a-charm.md'), 'utf8');
+    const [commands = ''] = blocks(guide, 'sh');
+    const lines = commands.split('\n').filter((l) => l.trim() !== '');
+    // All but installing and testing, which need the published package.
+    expect(lines.at(-1)).to.match(/^npm install && npm test/);
+    const work = await mkdtemp(join(tmpdir(), 'start-from-'));
+    try {
+      await mkdir(join(work, 'examples'));
+      await run('cp', ['-r', join(root, 'examples', 'webapp'), join(work, 'examples', 'webapp')]);
+      await run('bash', ['-euo', 'pipefail', '-c', lines.slice(0, -1).join('\n')], { cwd: work });
+      const project = join(work, 'my-charm');
+      const left = await run('grep', ['-rl', 'webapp', '.'], { cwd: project }).catch(
+        (e: unknown) => e as { stdout: string },
+      );
+      expect(left.stdout).to.equal('');
+      expect(await readFile(join(project, 'charmcraft.yaml'), 'utf8')).to.match(/^name: my-charm$/m);
+      const manifest = JSON.parse(await readFile(join(project, 'package.json'), 'utf8')) as {
+        name: string;
+        dependencies: Record<string, string>;
+        scripts: Record<string, string>;
+      };
+      expect(manifest.name).to.equal('my-charm-charm');
+      expect(manifest.dependencies['charms-contextual-status']).to.equal('^0.1.0');
+      expect(manifest.scripts.vendor).to.equal(undefined);
+      expect(await readdir(project)).to.not.include.members(['node_modules', 'vendor', 'vendor.mjs']);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
   it("ship the README's first charm as shown: built by its build.mjs, run through its dispatch", async () => {
     const readme = await readFile(join(root, 'README.md'), 'utf8');
     const project = await mkdtemp(join(tmpdir(), 'readme-charm-'));
