@@ -12,6 +12,16 @@ import type { ExecOptions, ExecResult } from './types.js';
 
 const END = '{"command":"end"}';
 
+/** Whether a text message is the end of a stream: `{"command":"end"}`, however spaced. */
+function isEnd(text: string): boolean {
+  if (text === END) return true;
+  try {
+    return (JSON.parse(text) as { command?: unknown } | null)?.command === 'end';
+  } catch {
+    return false; // not a command: nothing a stream ends on
+  }
+}
+
 /** Collects a stream's bytes until its end message (or the socket closes). */
 function drain(socket: PebbleSocket): Promise<string> {
   return new Promise((resolve) => {
@@ -21,7 +31,7 @@ function drain(socket: PebbleSocket): Promise<string> {
     };
     socket.onMessage((data) => {
       if (typeof data !== 'string') chunks.push(data);
-      else if (data === END || (JSON.parse(data) as { command?: unknown }).command === 'end') done();
+      else if (isEnd(data)) done();
     });
     socket.onClose(done);
   });

@@ -53,6 +53,9 @@ function frame(opcode: number, payload: Uint8Array, masked: boolean): Buffer {
 export function websocketOver(stream: Duplex, masked: boolean, head: Buffer = Buffer.alloc(0)): PebbleSocket {
   const listeners: ((data: string | Uint8Array) => void)[] = [];
   const closers: (() => void)[] = [];
+  // What arrives before anyone listens is kept for the first listener: Pebble may send a fast
+  // command's output (and its end) as soon as the last websocket is up.
+  let early: (string | Uint8Array)[] | undefined = [];
   let buffered = head;
   let fragments: Buffer[] = [];
   let kind = BINARY;
@@ -107,7 +110,8 @@ export function websocketOver(stream: Duplex, masked: boolean, head: Buffer = Bu
           const message = Buffer.concat(fragments);
           fragments = [];
           const data = kind === TEXT ? message.toString('utf8') : new Uint8Array(message);
-          for (const listener of listeners) listener(data);
+          if (early !== undefined) early.push(data);
+          else for (const listener of listeners) listener(data);
         }
       }
     }
@@ -123,8 +127,16 @@ export function websocketOver(stream: Duplex, masked: boolean, head: Buffer = Bu
     send: (data) => {
       send(typeof data === 'string' ? TEXT : BINARY, typeof data === 'string' ? Buffer.from(data) : data);
     },
-    onMessage: (listener) => void listeners.push(listener),
-    onClose: (listener) => void closers.push(listener),
+    onMessage: (listener) => {
+      listeners.push(listener);
+      const kept = early ?? [];
+      early = undefined;
+      for (const data of kept) listener(data);
+    },
+    onClose: (listener) => {
+      if (closed) queueMicrotask(listener);
+      else closers.push(listener);
+    },
     close: () => {
       if (closing) return;
       closing = true;

@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +17,7 @@ import {
   PebbleError,
   TimeoutError,
 } from '../../lib/pebble/index.js';
+import { acceptKey, websocketOver } from '../../lib/pebble/websocket.js';
 import { HookToolsSimulator, type SimulatedContainer } from '../../lib/testing/index.js';
 
 /** A socket of the spec's own, answering each request as `answer` says. */
@@ -197,6 +199,62 @@ describe('the Pebble client', function () {
       expect(Date.now() - started).to.be.lessThan(5000);
     } finally {
       await fake.close();
+    }
+  });
+
+  it("runs exec over Pebble's websockets: what Pebble sends before the client listens is kept, and a text that is not a command ends nothing", async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'pebble-exec-'));
+    const socketPath = join(folder, 'pebble.socket');
+    const upgraded: Duplex[] = [];
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        const json = (body: unknown, status = 200): void => {
+          response.writeHead(status, { 'content-type': 'application/json' });
+          response.end(JSON.stringify(body));
+        };
+        if (request.url === '/v1/exec') {
+          json({ type: 'async', 'status-code': 202, change: '7', result: { 'task-id': 't7' } }, 202);
+        } else {
+          json({
+            type: 'sync',
+            'status-code': 200,
+            result: { id: '7', ready: true, status: 'Done', tasks: [{ id: 't7', data: { 'exit-code': 0 } }] },
+          });
+        }
+      });
+    });
+    server.on('upgrade', (request, socket, head) => {
+      upgraded.push(socket);
+      const key = String(request.headers['sec-websocket-key']);
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`,
+      );
+      const end = websocketOver(socket, false, head);
+      const stream = String(request.url).split('/').at(-1);
+      if (stream === 'stdio') {
+        end.onMessage((data) => {
+          if (data !== '{"command":"end"}') return; // stdin ended: answer
+          end.send('not a command');
+          end.send(new TextEncoder().encode('out\n'));
+          end.send('{"command":"end"}');
+        });
+      }
+      if (stream === 'stderr') end.send('{"command":"end"}');
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      const result = await new Container('web', { socketPath, timeoutMs: 2000 }).exec(['echo', 'out']);
+      expect(result).to.deep.equal({ exitCode: 0, stdout: 'out\n', stderr: '' });
+    } finally {
+      for (const socket of upgraded) socket.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
+      await rm(folder, { recursive: true, force: true });
     }
   });
 
