@@ -7,7 +7,8 @@ import { describeValue } from '../describe.js';
 import { checkOptions, rule } from '../options.js';
 import { StatusBase, type StatusName } from '../index.js';
 import { Cluster, Member, type Queued } from './cluster.js';
-import { type Metadata, missingPeers, readMetadata } from './metadata.js';
+import { type Metadata, readMetadata } from './metadata.js';
+import { missingPeers } from './state/relations.js';
 import {
   type Charm,
   NAME,

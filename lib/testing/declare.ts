@@ -9,7 +9,8 @@ import { RELATION_ID } from '../juju/names.js';
 import { checkOptions, isPlainObject } from '../options.js';
 import type { StatusBase } from '../index.js';
 import { MODEL_UUID } from './environment.js';
-import { type Metadata, checkEndpoint, checkPeer, configOf, missingPeers } from './metadata.js';
+import { type Metadata, configOf } from './metadata.js';
+import { checkEndpoint, checkPeer, missingPeers } from './state/relations.js';
 import {
   RELATION_OPTIONS,
   type SIMULATOR_OPTIONS,

@@ -13,7 +13,8 @@ import { checkOptions, isPlainObject } from '../options.js';
 // its own, and statuses must be the main entry's classes (`instanceof BlockedStatus` in a test).
 import { StatusBase, type StatusName } from '../index.js';
 import { type AddedTool, JujuModel, type RecordedCall } from './model.js';
-import { type Metadata, actionParamsOf, checkEndpoint, configOf, readMetadata } from './metadata.js';
+import { type Metadata, actionParamsOf, configOf, readMetadata } from './metadata.js';
+import { checkEndpoint } from './state/relations.js';
 import { type SimulatedContainer, type SimulatedCredential } from './state/index.js';
 import { checkContainer, containerOf } from './state/containers.js';
 import {
