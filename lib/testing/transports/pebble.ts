@@ -28,13 +28,16 @@ function refused(name: string): Error {
 }
 
 /**
- * One end of an in-memory websocket: what it sends, its peer receives, in order; closing
- * either closes both, after what was sent before.
+ * One end of an in-memory websocket: what it sends, its peer receives, in order (kept until the
+ * peer listens, as `lib/pebble/websocket.ts` keeps it); closing either closes both, after what
+ * was sent before.
  */
 class MemorySocket implements PebbleSocket {
   peer: MemorySocket | undefined;
   readonly #listeners: ((data: string | Uint8Array) => void)[] = [];
   readonly #closers: (() => void)[] = [];
+  /** What arrives before anyone listens, for the first listener (as the socket client keeps it). */
+  #early: (string | Uint8Array)[] | undefined = [];
   #open = true;
 
   send(data: string | Uint8Array): void {
@@ -46,15 +49,21 @@ class MemorySocket implements PebbleSocket {
   }
 
   receive(data: string | Uint8Array): void {
-    if (this.#open) for (const listener of this.#listeners) listener(data);
+    if (!this.#open) return;
+    if (this.#early !== undefined) this.#early.push(data);
+    else for (const listener of this.#listeners) listener(data);
   }
 
   onMessage(listener: (data: string | Uint8Array) => void): void {
     this.#listeners.push(listener);
+    const kept = this.#early ?? [];
+    this.#early = undefined;
+    for (const data of kept) listener(data);
   }
 
   onClose(listener: () => void): void {
-    this.#closers.push(listener);
+    if (this.#open) this.#closers.push(listener);
+    else queueMicrotask(listener);
   }
 
   close(): void {
