@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
-import { HookToolsSimulator } from '../lib/testing/index.js';
+import { HookToolsSimulator, SIMULATED_TOOLS } from '../lib/testing/index.js';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '..');
@@ -98,6 +98,14 @@ describe('the README and the guides', function () {
     } finally {
       await rm(work, { recursive: true, force: true });
     }
+  });
+
+  it('list in the testing guide every tool the simulator answers, and no other', async () => {
+    const guide = await readFile(join(root, 'docs', 'testing.md'), 'utf8');
+    const table = /^\| family \| tools \|\n\| --- \| --- \|\n((?:\|.*\|\n)+)/m.exec(guide)?.[1] ?? '';
+    const listed = [...table.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]);
+    expect([...listed].sort()).to.deep.equal([...SIMULATED_TOOLS].sort());
+    expect(guide).to.include(`The ${String(SIMULATED_TOOLS.length)} simulated tools`);
   });
 
   it("ship the README's first charm as shown: built by its build.mjs, run through its dispatch", async () => {

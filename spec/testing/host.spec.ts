@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import * as status from '../../lib/index.js';
-import { configGet, stateGet, stateSet } from '../../lib/hook-tools/index.js';
+import { configGet, hookEnvironment, stateGet, stateSet } from '../../lib/hook-tools/index.js';
 import { type Charm, HookToolsSimulator } from '../../lib/testing/index.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -141,6 +141,29 @@ test('a test after it that must fail', () => {
     );
   });
 
+  it('fails a tool an in-process charm calls synchronously with its hook environment, and says why', async () => {
+    let caught: unknown;
+    const started = Date.now();
+    const ran = await simulator.runHook(
+      charmOf(() => {
+        try {
+          execFileSync('is-leader', [], { env: { ...hookEnvironment() }, stdio: 'pipe' });
+        } catch (error) {
+          caught = error;
+          throw error;
+        }
+      }),
+      'config-changed',
+    );
+    expect(Date.now() - started).to.be.below(10_000);
+    expect(String((caught as { stderr?: Buffer }).stderr)).to.match(
+      /that process is blocked, most likely in a synchronous call \(execFileSync, spawnSync\).*call hook tools asynchronously/,
+    );
+    // The charm let the error out: its hook failed, as it would in Juju, and the test goes on.
+    expect(ran.exitCode).to.equal(1);
+    expect(await simulator.state()).to.deep.equal({ kept: 'yes' });
+  });
+
   it('fails a tool called synchronously before the simulator ever listened, and says why', async () => {
     const env = simulator.env;
     let caught: unknown;
@@ -211,15 +234,25 @@ test('a test after it that must fail', () => {
 
   it('keeps a charm run in process out of the test own context(), both ways', async () => {
     const unit = new status.MemoryUnit();
+    let midway: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => (midway = resolve));
+    let goOn: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (goOn = resolve));
     await status.context(unit, async () => {
-      const ran = await simulator.runHook(
-        charmOf(() => {
+      const running = simulator.runHook(
+        charmOf(async () => {
           status.add(new status.BlockedStatus('from the charm'));
+          midway();
+          await released;
         }),
         'config-changed',
       );
-      expect(texts(ran.statuses)).to.deep.equal(['blocked: from the charm']);
+      // While the charm's context is open, the test's add() reaches the test's context only.
+      await reached;
       status.add(new status.WaitingStatus('from the test'));
+      goOn();
+      const ran = await running;
+      expect(texts(ran.statuses)).to.deep.equal(['blocked: from the charm']);
     });
     expect(texts(unit.history)).to.deep.equal(['waiting: from the test']);
   });
