@@ -1,9 +1,9 @@
-// charms-contextual-status/hook-tools, against the simulator: in a hook run in the test's
-// process (answered by the model), and with the simulator's environment (its tool executables),
-// the same answers; bad input refused before any tool runs.
+// charms-contextual-status/hook-tools as a whole, against the simulator: a charm's reads and
+// writes of configuration, relations and unit state in a hook run in the test's process
+// (answered by the model), and with the simulator's environment (its tool executables), the
+// same answers; bad input refused before any tool runs. Each family has its own spec beside.
 import { expect } from 'chai';
 
-import { HookToolError, MaintenanceStatus, add } from '../../lib/index.js';
 import * as tools from '../../lib/hook-tools/index.js';
 import { HookToolsSimulator } from '../../lib/testing/index.js';
 
@@ -19,7 +19,6 @@ const world = {
     },
   ],
   state: { installed: 'true' },
-  actionParams: { force: true, nested: { depth: 2 } },
 };
 
 /** Every read and write, as a charm makes them. */
@@ -92,43 +91,6 @@ describe('hook-tools', function () {
 
   it('answer the same through the tool executables', async () => {
     expect(await exercise({ ...simulator.env })).to.deep.equal(EXPECTED);
-  });
-
-  it('run the action tools in an action, with dotted results and a failure message after --', async () => {
-    let params: unknown;
-    const charm = {
-      reconcile: () => undefined,
-      options: {
-        actions: {
-          check: async () => {
-            params = [await tools.actionGet(), await tools.actionGet('nested.depth')];
-            add(new MaintenanceStatus('Checking'));
-            await tools.actionLog('-halfway');
-            await tools.actionSet({ result: 'ok', detail: { took: '3' } });
-            await tools.actionFail('-1 is out of range');
-          },
-        },
-      },
-    };
-    const run = await simulator.runAction(charm, 'check');
-    expect(params).to.deep.equal([{ force: true, nested: { depth: 2 } }, 2]);
-    expect(run).to.deep.include({ failed: true, message: '-1 is out of range' });
-    expect(run.results).to.deep.equal({ result: 'ok', detail: { took: '3' } });
-  });
-
-  it('fail with the library’s HookToolError, Juju’s ERROR line in it', async () => {
-    let caught: unknown;
-    await simulator.setLeader(false);
-    await simulator.runHook(
-      {
-        reconcile: async () => {
-          caught = await tools.relationSet(7, { k: 'v' }, { app: true }).catch((e: unknown) => e);
-        },
-      },
-      'config-changed',
-    );
-    expect(caught).to.be.instanceOf(HookToolError);
-    expect(String(caught)).to.match(/relation-set failed \(exit 1\): ERROR cannot write relation settings/);
   });
 
   it('refuse bad input with a TypeError naming what is accepted, before any tool runs', async () => {

@@ -1,9 +1,16 @@
 // openPort, closePort and openedPorts against the simulator, both ways of running.
 import { expect } from 'chai';
 
-import { closePort, openPort, openedPorts } from '../../lib/hook-tools/index.js';
+import { closePort, openPort, openedPorts, setPorts } from '../../lib/hook-tools/index.js';
 import { HookToolsSimulator } from '../../lib/testing/index.js';
-import { eachWay } from '../support/both-ways.js';
+import { eachWay, inHook } from '../support/both-ways.js';
+
+const PORTS_WORLD = {
+  ports: [
+    { protocol: 'tcp' as const, port: 80 },
+    { protocol: 'udp' as const, port: 53 },
+  ],
+};
 
 describe('hook-tools: ports', function () {
   this.timeout(30_000);
@@ -68,5 +75,30 @@ describe('hook-tools: ports', function () {
     expect(String(error)).to.match(
       /open-port failed \(exit 1\): ERROR cannot open 8080\/tcp .* conflicts with 8000-8100\/tcp/,
     );
+  });
+
+  it('opens what is missing and closes the rest in one call, as ops set_ports', async () => {
+    const { value } = await eachWay(PORTS_WORLD, async (env) => {
+      const o = env === undefined ? {} : { env };
+      await setPorts([{ port: 5672 }, { protocol: 'udp', port: 53 }], o);
+      const first = await openedPorts(o);
+      await setPorts([], o);
+      return { first, then: await openedPorts(o) };
+    });
+    expect(value).to.deep.equal({
+      first: [
+        { protocol: 'tcp', port: 5672 },
+        { protocol: 'udp', port: 53 },
+      ],
+      then: [],
+    });
+    const simulator = await HookToolsSimulator.create(PORTS_WORLD);
+    try {
+      const { error, run } = await inHook(simulator, () => setPorts([{ port: 99999 }]));
+      expect(error).to.be.instanceOf(TypeError);
+      expect(run.calls.filter((c) => c.tool !== 'state-set' && c.tool !== 'status-set')).to.deep.equal([]);
+    } finally {
+      await simulator.cleanup();
+    }
   });
 });

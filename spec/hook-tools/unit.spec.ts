@@ -193,4 +193,13 @@ describe('hook-tools: the unit and its surroundings', function () {
       await simulator.cleanup();
     }
   });
+
+  it("names this unit's application and a relation's remote application without parsing unit names", async () => {
+    const { value } = await eachWay(WORLD, async (env) => {
+      const o = env === undefined ? {} : { env };
+      return { mine: tools.applicationName(o), theirs: await tools.remoteApplication('database:3', o) };
+    });
+    expect(value).to.deep.equal({ mine: 'webapp', theirs: 'postgresql' });
+    expect(() => tools.applicationName({ env: {} })).to.throw(TypeError, /JUJU_UNIT_NAME/);
+  });
 });
