@@ -138,7 +138,7 @@ export class Runner {
     this.#stops.add(stop);
     try {
       // The unit's folder, and its storage attached, as Juju attaches it before a hook.
-      this.#folder.makeRoot();
+      this.#folder.makeCharm();
       this.#folder.attach(this.#model.world.storage.map((s) => s.location));
       if (typeof charm !== 'string' || dir === undefined) {
         const env: Record<string, string> = { ...this.#env, JUJU_CONTEXT_ID: id, ...extra };

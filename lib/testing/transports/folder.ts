@@ -1,6 +1,8 @@
-// The simulator's folder, made only when a process first needs it: the tool executables (one
-// script, linked under each tool's name), the socket they call, and the unit's charm folder. A
-// test whose runs are all in the test's process never makes it: no file written, no server.
+// The simulator's folders, each made only when first needed: the unit's charm folder, which a
+// hook run either way may write in, and beside it the tools' folder, which only a process needs:
+// the tool executables (one script, linked under each tool's name), the port of the socket they
+// call, the storage and the containers' Pebble sockets. A test whose runs are all in the test's
+// process makes one empty folder and removes it: no other file written, no server.
 
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
@@ -13,10 +15,15 @@ import { ToolServer } from './socket.js';
 
 /** A folder of a simulator's, named when it is made and made on first need. @internal */
 export class ToolFolder {
-  /** The folder's path, chosen at once ({@link ToolFolder.path}) and made on first need. */
+  /** The tools' folder, chosen at once ({@link ToolFolder.path}) and made on first need. */
   readonly root: string;
   readonly bin: string;
-  /** The unit's copy of the charm: see `transports/dispatch.ts`. */
+  /**
+   * The unit's charm folder (`JUJU_CHARM_DIR`; through `dispatch`, the unit's copy of the
+   * charm: see `transports/dispatch.ts`), beside the tools' folder rather than in it, so that a
+   * test run only in process makes and removes one folder (on ext4 here an rmdir is about
+   * 80 µs, a tenth of a whole test).
+   */
   readonly charm: string;
   /** Where the unit's storage instances live (the world's `storageRoot`). */
   readonly storage: string;
@@ -29,7 +36,7 @@ export class ToolFolder {
     this.#model = model;
     this.root = root;
     this.bin = join(root, 'bin');
-    this.charm = join(root, 'charm');
+    this.charm = `${root}-charm`;
     this.storage = join(root, 'storage');
   }
 
@@ -44,11 +51,15 @@ export class ToolFolder {
    */
   attach(locations: readonly string[]): void {
     for (const location of locations) {
-      if (location.startsWith(`${this.storage}/`)) mkdirSync(location, { recursive: true });
+      if (!location.startsWith(`${this.storage}/`)) continue;
+      this.#makeRoot();
+      mkdirSync(location, { recursive: true });
     }
   }
 
-  #rooted = false;
+  /** Whether the charm folder, and the tools' folder, were made. */
+  #charmMade = false;
+  #rootMade = false;
 
   /** Whether the tools were made. */
   get made(): boolean {
@@ -56,15 +67,22 @@ export class ToolFolder {
   }
 
   /**
-   * Makes the folder and the unit's charm folder in it, once: a hook run either way writes its
-   * unit's files there (`reconcile()`'s mark of a failed hook, a charm's own state).
+   * Makes the unit's charm folder, once: a hook run either way writes its unit's files there
+   * (`reconcile()`'s mark of a failed hook, a charm's own state).
    */
-  makeRoot(): void {
-    if (this.#rooted) return;
+  makeCharm(): void {
+    if (this.#charmMade) return;
+    if (this.#closed) throw new Error('the hook tools simulator has been cleaned up');
+    mkdirSync(this.charm, { mode: 0o700 });
+    this.#charmMade = true;
+  }
+
+  /** Makes the tools' folder, once, readable by this user only (the script holds the secret). */
+  #makeRoot(): void {
+    if (this.#rootMade) return;
     if (this.#closed) throw new Error('the hook tools simulator has been cleaned up');
     mkdirSync(this.root, { mode: 0o700 });
-    mkdirSync(this.charm);
-    this.#rooted = true;
+    this.#rootMade = true;
   }
 
   /**
@@ -75,7 +93,8 @@ export class ToolFolder {
    */
   open(names: Iterable<string>): Promise<void> {
     if (this.#open === undefined) {
-      this.makeRoot();
+      this.makeCharm();
+      this.#makeRoot();
       mkdirSync(this.bin);
       const server = new ToolServer(this.#model);
       const portFile = join(this.root, 'port');
@@ -111,20 +130,20 @@ export class ToolFolder {
     this.#open.names.add(name);
   }
 
-  /** Ends the socket and every connection, and removes the folder. */
+  /** Ends the socket and every connection, and removes both folders. */
   async close(): Promise<void> {
     this.#closed = true;
     const open = this.#open;
     if (open !== undefined) await (await open.server.catch(() => undefined))?.close();
-    if (!this.#rooted) return;
-    // The common case, a unit whose runs left nothing in its charm folder, costs two rmdir
-    // calls; anything else, a recursive removal.
-    try {
-      if (open !== undefined) throw new Error('the tools are there');
-      rmdirSync(this.charm);
-      rmdirSync(this.root);
-    } catch {
-      await rm(this.root, { recursive: true, force: true });
+    // The common case, a unit whose runs left nothing in its charm folder, costs one rmdir;
+    // anything else, a recursive removal.
+    if (this.#charmMade) {
+      try {
+        rmdirSync(this.charm);
+      } catch {
+        await rm(this.charm, { recursive: true, force: true });
+      }
     }
+    if (this.#rootMade) await rm(this.root, { recursive: true, force: true });
   }
 }

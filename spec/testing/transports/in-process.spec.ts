@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 import * as status from '../../../lib/index.js';
 import {
@@ -189,8 +189,9 @@ describe('HookToolsSimulator, a hook run in the test process', function () {
   });
 
   it('makes the tool executables only when the charm reads PATH to run one, not for its unit name', async () => {
+    // The tools' folder is the charm folder's sibling (transports/folder.ts).
     const bin = (env: Readonly<Record<string, string | undefined>>): string =>
-      join(dirname(env.JUJU_CHARM_DIR ?? ''), 'bin');
+      join((env.JUJU_CHARM_DIR ?? '').replace(/-charm$/, ''), 'bin');
     let named = '';
     let made = true;
     await simulator.runHook(
