@@ -2,8 +2,6 @@
 // balancer sending the next request to another unit. The leader makes it once and shares it in
 // the peer relation's application data (only the leader may write there); the other units wait
 // until they see it. Like database.ts, it reports on the status bus and knows nothing of units.
-import { randomBytes } from 'node:crypto';
-
 import * as status from 'charms-contextual-status';
 import {
   applicationName,
@@ -30,6 +28,9 @@ export async function sessionKey(): Promise<string | undefined> {
     status.add(new status.WaitingStatus('Waiting for the leader to share the session key'));
     return undefined;
   }
+  // node:crypto is loaded here, not imported at the top: loading it costs about 5 ms, which
+  // every hook would pay (update-status included) where only the leader's first one needs it.
+  const { randomBytes } = process.getBuiltinModule('node:crypto');
   const made = randomBytes(32).toString('hex');
   await relationSet(id, { 'session-key': made }, { app: true });
   return made;
