@@ -40,7 +40,9 @@ int main(int argc, char **argv) {
   } else if (strcmp(tool, "relation-list") == 0) {
     put("[\"postgresql/0\"]\n");
   } else if (strcmp(tool, "relation-get") == 0) {
-    put("{\"endpoint\":\"10.0.0.7:5432\",\"ready\":\"true\"}\n");
+    /* The database's unit data, and the peer application data with the session key the
+       leader shared in an earlier hook: a config-changed as most are, not the first. */
+    put("{\"endpoint\":\"10.0.0.7:5432\",\"ready\":\"true\",\"session-key\":\"k\"}\n");
   } else if (strcmp(tool, "is-leader") == 0) {
     put("true\n");
   } else if (strcmp(tool, "state-get") == 0 && state != NULL) {

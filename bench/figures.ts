@@ -29,6 +29,11 @@ export function record(
   figures.set(name, figure);
 }
 
+/** A figure this machine cannot measure, and why, so that the table says so. */
+export function unmeasured(section: string, name: string, why: string, extra: Partial<Figure> = {}): void {
+  figures.set(name, { section, name, unit: '', samples: [], ...extra, compare: why });
+}
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -45,6 +50,12 @@ export function report(title: string, quick: boolean): void {
   const header = ['figure', 'median', 'min', 'max', 'target', 'met', 'for comparison'];
   const rows = [...figures.values()].map((f) => {
     const med = median(f.samples);
+    // A figure this machine could not measure says so, and is neither met nor missed.
+    if (f.samples.length === 0)
+      return {
+        section: f.section,
+        cells: [f.name, 'not measured', '', '', f.target ?? '', '', f.compare ?? ''],
+      };
     const met =
       f.limit === undefined || quick
         ? ''

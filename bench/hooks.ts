@@ -32,7 +32,7 @@ case "$tool" in
   config-get) case "$*" in *' port') echo 8080 ;; *) echo '{"port":8080}' ;; esac ;;
   relation-ids) echo '["database:1"]' ;;
   relation-list) echo '["postgresql/0"]' ;;
-  relation-get) echo '{"endpoint":"10.0.0.7:5432","ready":"true"}' ;;
+  relation-get) echo '{"endpoint":"10.0.0.7:5432","ready":"true","session-key":"k"}' ;;
   is-leader) echo true ;;
   state-get) cat "$FAKE_TOOLS_STATE" 2>/dev/null ;;
   state-set) case "$1" in *=true) echo true > "$FAKE_TOOLS_STATE" ;; *) : > "$FAKE_TOOLS_STATE" ;; esac ;;
