@@ -16,7 +16,7 @@ const quick = process.argv.includes('--quick');
 const rounds = quick ? 1 : 9;
 limitAlone(quick ? 10_000 : 2_000_000);
 for (let r = 0; r < rounds; r += 1) await round(quick ? 10_000 : 2_000_000, quick ? 1_000 : 100_000);
-await scaling(quick ? 1_000 : 10_000, quick ? 10_000 : 100_000);
+await scaling(quick ? 1_000 : 10_000, quick ? 10_000 : 100_000, quick ? 1 : 5);
 await retained(quick ? 10_000 : 1_000_000);
 await tools();
 await burst();
