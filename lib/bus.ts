@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 
-import { type ContextOptions, StatusContext } from './context.js';
+import { StatusContext } from './context.js';
+import type { ContextOptions } from './context-options.js';
 import { describeValue, messageOf } from './describe.js';
 import { hookStderr } from './hook.js';
 import { adopt } from './thenable.js';

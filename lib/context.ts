@@ -1,6 +1,7 @@
-import { cut, describeUnit, listOf, unpublishedReport } from './describe.js';
+import { cut, describeUnit, unpublishedReport } from './describe.js';
 import { type InProcessHook, currentHook } from './hook.js';
-import { BOOLEAN, type Rule, checkOptions, rule } from './options.js';
+import { CLOSE_OPTIONS, CONTEXT_OPTIONS, type CloseOptions } from './context-options.js';
+import { checkOptions } from './options.js';
 import { adopt } from './thenable.js';
 import { type WriteQueue, queueOf } from './queue.js';
 import { shared } from './registry.js';
@@ -14,7 +15,6 @@ import {
   type WaitingStatus,
   isStatus,
   settable,
-  SETTABLE_NAMES,
 } from './status.js';
 import { type Unit, checkUnit } from './unit.js';
 
@@ -24,40 +24,6 @@ declare global {
   interface SymbolConstructor {
     readonly asyncDispose: unique symbol;
   }
-}
-
-/** How a context resolves. */
-export interface ContextOptions {
-  /**
-   * Published on close when nothing blocked or waiting was added. Default:
-   * `new ActiveStatus('Ready')`, as in the Python original.
-   *
-   * - A function is called once, at close, so the exit status can say what the work found
-   *   (`Serving on :8080`).
-   * - `'unchanged'` leaves the unit showing what it showed before the context: a context that
-   *   wrote nothing writes nothing; one that wrote (maintenance, active) restores the status
-   *   the unit showed before its first write (read then with `unit.getStatus()`), or
-   *   `ActiveStatus('Ready')` where the unit cannot tell or showed `unknown` or `error`. For
-   *   actions: an action never resets a Blocked unit to Active. When `getStatus()` is
-   *   asynchronous, the first write waits for its answer, so the read never sees the
-   *   context's own write. A context that wrote nothing reads what the unit shows (one
-   *   `status-get`) so that `close()` and `resolved` report it; where the unit cannot tell,
-   *   the last status this process wrote to it, else `UnknownStatus`.
-   */
-  exitStatus?: StatusBase | (() => StatusBase) | 'unchanged';
-  /**
-   * Published instead of the exit status when the work failed (the body of `context()` threw,
-   * or `close({ failed: true })`) and nothing blocked or waiting was added. Unset: the exit
-   * status, as in the Python original, which reports a failed hook as Active.
-   */
-  errorStatus?: StatusBase;
-  /**
-   * When several conditions are open, say so in the published message: the kind and first
-   * message of the resolution, then how many others are open, naming as many as fit within
-   * the 120 characters `juju status` shows, e.g. `Add a database (+2 more: Set "port"; Waiting
-   * for peers)`. Default `false`.
-   */
-  summary?: boolean;
 }
 
 /**
@@ -78,32 +44,6 @@ export interface ContextHost {
   /** The context published its final status. */
   resolved(status: StatusBase, context: StatusContext): void;
 }
-
-/** Options of {@link StatusContext.close}. */
-export interface CloseOptions {
-  /** The work failed: publish `errorStatus`, if set, when nothing blocked or waiting was added. */
-  failed?: boolean;
-}
-
-const SETTABLE_STATUS = `an ${listOf(SETTABLE_NAMES)} status (unknown and error are read from Juju, never set)`;
-const settableRule: Rule<SettableStatus> = rule(
-  SETTABLE_STATUS,
-  (v) => isStatus(v) && v.name !== 'unknown' && v.name !== 'error',
-);
-/**
- * The rules of {@link ContextOptions}, for every options table that takes them.
- *
- * @internal
- */
-export const CONTEXT_OPTIONS = {
-  exitStatus: rule<SettableStatus | (() => StatusBase) | 'unchanged'>(
-    `${SETTABLE_STATUS}, a function returning one, or "unchanged"`,
-    (v) => v === 'unchanged' || typeof v === 'function' || settableRule.test(v),
-  ),
-  errorStatus: settableRule,
-  summary: BOOLEAN,
-};
-const CLOSE_OPTIONS = { failed: BOOLEAN };
 
 const READY = new ActiveStatus('Ready');
 /** How many contexts this copy of the package has made: the opening number of the next, less one. */
@@ -170,11 +110,11 @@ shared('unpublished contexts', () => {
 export class StatusContext {
   /** The unit this context publishes to. */
   readonly unit: Unit;
-  /** Published on close when nothing blocked or waiting was added; see {@link ContextOptions}. */
+  /** Published on close when nothing blocked or waiting was added; see `ContextOptions`. */
   readonly exitStatus: SettableStatus | (() => StatusBase) | 'unchanged';
-  /** Published instead of the exit status when the work failed; see {@link ContextOptions}. */
+  /** Published instead of the exit status when the work failed; see `ContextOptions`. */
   readonly errorStatus: SettableStatus | undefined;
-  /** Whether the published message summarizes every open condition; see {@link ContextOptions}. */
+  /** Whether the published message summarizes every open condition; see `ContextOptions`. */
   readonly summary: boolean;
   /**
    * When it was opened, counted in the process: an `add()` lists the contexts it reaches in

@@ -1,5 +1,6 @@
 import { StatusBus } from './bus.js';
-import type { ContextOptions, StatusContext } from './context.js';
+import type { StatusContext } from './context.js';
+import type { ContextOptions } from './context-options.js';
 import type { ErrorType, OnErrorWrapper } from './on-error.js';
 import { shared } from './registry.js';
 import type { StatusBase } from './status.js';

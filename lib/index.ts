@@ -14,7 +14,8 @@ export {
 } from './status.js';
 export { MemoryUnit, type Unit, type WriteOptions } from './unit.js';
 export { StatusBus, type StatusBusEvent, type StatusBusEvents, type StatusBusListener } from './bus.js';
-export { StatusContext, type CloseOptions, type ContextOptions } from './context.js';
+export { StatusContext } from './context.js';
+export type { CloseOptions, ContextOptions } from './context-options.js';
 export { ReconcilerError, type ErrorType, type OnErrorWrapper } from './on-error.js';
 export { add, bus, context, onError, open } from './default.js';
 export {

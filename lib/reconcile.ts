@@ -7,7 +7,8 @@ import { join } from 'node:path';
 const fs = (): typeof import('node:fs') => process.getBuiltinModule('node:fs');
 
 import type { StatusBus } from './bus.js';
-import { CONTEXT_OPTIONS, type ContextOptions, type StatusContext } from './context.js';
+import type { StatusContext } from './context.js';
+import { CONTEXT_OPTIONS, type ContextOptions } from './context-options.js';
 import { bus as defaultBus } from './default.js';
 import { describeValue, messageOf, stackOf } from './describe.js';
 import { failHook, hookEnv } from './hook.js';
