@@ -184,15 +184,13 @@ export async function harness(times: number): Promise<void> {
  */
 async function againstOps(rounds: number, wholeTest: () => Promise<void>, bare: number): Promise<void> {
   const name = "a whole test, over ops.testing's of the same hook, paired";
-  const python = spawn(
-    'python3',
-    [join(root, 'bench', 'ops', 'driver.py'), join(example, 'charmcraft.yaml')],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  const python = spawn('python3', [
+    join(root, 'bench', 'ops', 'driver.py'),
+    join(example, 'charmcraft.yaml'),
+  ]);
   let stderr = '';
   python.on('error', (error) => (stderr += `${error.message}\n`)); // no python3 at all
+  python.stdin.on('error', () => undefined); // it ended: the next answer says so
   python.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: python.stdout })[Symbol.asyncIterator]();
   const next = async (): Promise<string | undefined> => (await lines.next()).value as string | undefined;
