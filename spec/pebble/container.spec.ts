@@ -4,7 +4,6 @@
 import { expect } from 'chai';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,32 +18,20 @@ import {
 } from '../../lib/pebble/index.js';
 import { acceptKey, websocketOver } from '../../lib/pebble/websocket.js';
 import { HookToolsSimulator, type SimulatedContainer } from '../../lib/testing/index.js';
+import { onUnixSocket } from '../support/servers.js';
 
 /** A socket of the spec's own, answering each request as `answer` says. */
 async function fakePebble(
   answer: (url: string, response: import('node:http').ServerResponse) => void,
 ): Promise<{ socketPath: string; close: () => Promise<void> }> {
-  const folder = await mkdtemp(join(tmpdir(), 'pebble-fault-'));
-  const socketPath = join(folder, 'pebble.socket');
   const server: Server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
       answer(request.url ?? '', response);
     });
   });
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-  return {
-    socketPath,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) =>
-        server.close(() => {
-          resolve();
-        }),
-      );
-      await rm(folder, { recursive: true, force: true });
-    },
-  };
+  const { path: socketPath, close } = await onUnixSocket(server, 'pebble-fault-');
+  return { socketPath, close };
 }
 
 /** What a call rejected with: its class, and the fields a charm reads. */
@@ -203,9 +190,6 @@ describe('the Pebble client', function () {
   });
 
   it("runs exec over Pebble's websockets: what Pebble sends before the client listens is kept, and a text that is not a command ends nothing", async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'pebble-exec-'));
-    const socketPath = join(folder, 'pebble.socket');
-    const upgraded: Duplex[] = [];
     const server = createServer((request, response) => {
       request.resume();
       request.on('end', () => {
@@ -225,7 +209,6 @@ describe('the Pebble client', function () {
       });
     });
     server.on('upgrade', (request, socket, head) => {
-      upgraded.push(socket);
       const key = String(request.headers['sec-websocket-key']);
       socket.write(
         `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`,
@@ -242,19 +225,15 @@ describe('the Pebble client', function () {
       }
       if (stream === 'stderr') end.send('{"command":"end"}');
     });
-    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    const pebble = await onUnixSocket(server, 'pebble-exec-');
     try {
-      const result = await new Container('web', { socketPath, timeoutMs: 2000 }).exec(['echo', 'out']);
+      const result = await new Container('web', { socketPath: pebble.path, timeoutMs: 2000 }).exec([
+        'echo',
+        'out',
+      ]);
       expect(result).to.deep.equal({ exitCode: 0, stdout: 'out\n', stderr: '' });
     } finally {
-      for (const socket of upgraded) socket.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) =>
-        server.close(() => {
-          resolve();
-        }),
-      );
-      await rm(folder, { recursive: true, force: true });
+      await pebble.close();
     }
   });
 

@@ -4,13 +4,13 @@
 import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { type Socket, connect as dial, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { PebbleSocket } from '../../lib/pebble/transport.js';
 import { acceptKey, connect, websocketOver } from '../../lib/pebble/websocket.js';
+import { onUnixSocket } from '../support/servers.js';
 
 /** A server's raw end and a client's websocket end, over a real unix socket. */
 async function pair(): Promise<{ server: Socket; client: PebbleSocket; done: () => Promise<void> }> {
@@ -142,22 +142,18 @@ describe("exec's websocket client", () => {
   });
 
   it('checks the handshake: a server that answers with the wrong key, or no upgrade, is refused', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'ws-handshake-'));
-    const path = join(folder, 'sock');
     const server = createServer((_, response) => {
       response.writeHead(404);
       response.end();
     });
-    const upgraded: Duplex[] = [];
     server.on('upgrade', (request, socket) => {
-      upgraded.push(socket);
       const key = String(request.headers['sec-websocket-key']);
       const accept = request.url === '/wrong' ? 'nope' : acceptKey(key);
       socket.write(
         `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
       );
     });
-    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const { path, close } = await onUnixSocket(server, 'ws-handshake-');
     try {
       const good = await connect(path, '/right', 1000);
       good.close();
@@ -165,21 +161,12 @@ describe("exec's websocket client", () => {
       expect(String(wrong)).to.include('wrong Sec-WebSocket-Accept');
       server.removeAllListeners('upgrade');
       server.on('upgrade', (_, socket) => {
-        upgraded.push(socket);
         socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
       });
       const refused = await connect(path, '/gone', 1000).catch((e: unknown) => e);
       expect(refused).to.be.instanceOf(Error);
     } finally {
-      // Upgraded sockets are no longer the server's to close.
-      for (const socket of upgraded) socket.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) =>
-        server.close(() => {
-          resolve();
-        }),
-      );
-      await rm(folder, { recursive: true, force: true });
+      await close();
     }
   });
 });
